@@ -1,0 +1,21 @@
+"""The offline demo: serve the fixture site locally, crawl it, show the archive."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from stdcrawl.fixture_server import FixtureServer
+from stdcrawl.runner import CrawlOptions, run_crawl
+
+FIXTURE_SITE = Path(__file__).resolve().parent.parent / "fixtures" / "site"
+
+EXAMPLE_SQL = """select section, substr(published_at, 1, 7) as month, count(*) as articles
+from articles group by section, month order by month desc limit 10;"""
+
+
+def run_demo(db: Path, site_root: Path = FIXTURE_SITE, progress: bool = False) -> dict:
+    """Crawl the fixture site (served on 127.0.0.1) into `db`; the run's summary."""
+    if not site_root.is_dir():
+        raise FileNotFoundError(f"no fixture site at {site_root} (run from a stdcrawl checkout)")
+    with FixtureServer(site_root) as server:
+        return run_crawl(CrawlOptions(db=db, base_url=server.base_url, progress=progress))

@@ -1,0 +1,219 @@
+"""Crawl-wide extensions: the archive run (database, lock, crawls row, write
+batches) and the progress lines.
+
+`ArchiveRun` is the one owner of the open archive during a crawl: the spider
+asks it what the archive knows, the store pipeline hands it articles, and it
+writes them in batches, each batch one transaction together with the URL
+fetch records of the same pages. Its `crawls` row is opened when the spider
+opens and closed, with the run's counts, when it closes.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+
+from scrapy import signals
+from scrapy.exceptions import CloseSpider, NotConfigured
+from twisted.internet import task
+
+from stdcrawl.lock import LockHeld, RunLock
+from stdcrawl.store import Archive, ArchiveError, resolve_db_path
+
+logger = logging.getLogger(__name__)
+
+#: Stats keys of stdcrawl's own counters.
+STAT = "stdcrawl"
+
+
+class ArchiveRun:
+    """Opens the archive, takes the run lock, records the run in `crawls`."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+        settings = crawler.settings
+        self.db_path = resolve_db_path(settings.get("STDCRAWL_DB"))
+        self.batch_size = settings.getint("STDCRAWL_BATCH_SIZE", 50)
+        self.batch_seconds = settings.getfloat("STDCRAWL_BATCH_SECONDS", 5.0)
+        self.mode = settings.get("STDCRAWL_MODE", "full")
+        self.lock = None if settings.getbool("STDCRAWL_LOCK_HELD") else RunLock(self.db_path)
+        self.archive: Archive | None = None
+        self.crawl_id: int | None = None
+        self.pending_articles: list[dict] = []
+        self.pending_fetches: list[dict] = []
+        self.deferred_fetches: list[dict] = []  # list pages: written only if the run completes
+        self._flusher = None
+        self.failed_to_open: str | None = None
+        crawler.stdcrawl_run = self
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def open(self) -> Archive:
+        """Open the archive (once). Raises CloseSpider when it cannot be had."""
+        if self.archive is not None:
+            return self.archive
+        if self.failed_to_open:
+            raise CloseSpider(self.failed_to_open)
+        try:
+            if self.lock:
+                self.lock.acquire()
+            self.archive = Archive(self.db_path)
+        except (LockHeld, ArchiveError) as exc:
+            self.failed_to_open = "lock_held" if isinstance(exc, LockHeld) else "archive_unavailable"
+            logger.error("%s", exc)
+            self.crawler.stats.set_value(f"{STAT}/fatal", str(exc))
+            self.crawler.stats.set_value(f"{STAT}/fatal_reason", self.failed_to_open)
+            raise CloseSpider(self.failed_to_open) from exc
+        settings = self.crawler.settings
+        args = {
+            k: settings.get(k)
+            for k in ("STDCRAWL_BASE_URL", "STDCRAWL_SECTIONS", "STDCRAWL_SINCE", "STDCRAWL_MAX_LIST_PAGES",
+                      "STDCRAWL_STOP_AFTER", "STDCRAWL_RECHECK_DAYS")
+            if settings.get(k) is not None
+        }
+        self.crawl_id = self.archive.begin_crawl(self.mode, settings.get("STDCRAWL_BASE_URL") or "", args)
+        self.crawler.stats.set_value(f"{STAT}/crawl_id", self.crawl_id)
+        self._flusher = task.LoopingCall(self.flush)
+        self._flusher.start(self.batch_seconds, now=False)
+        return self.archive
+
+    # --- batched writes ---------------------------------------------------------
+
+    def add_article(self, article: dict) -> None:
+        self.pending_articles.append(article)
+        if len(self.pending_articles) >= self.batch_size:
+            self.flush()
+
+    def add_fetch(self, fetch: dict, *, at_end: bool = False) -> None:
+        (self.deferred_fetches if at_end else self.pending_fetches).append(fetch)
+
+    def flush(self) -> None:
+        if self.archive is None or not (self.pending_articles or self.pending_fetches):
+            return
+        articles, fetches = self.pending_articles, self.pending_fetches
+        self.pending_articles, self.pending_fetches = [], []
+        counts = self.archive.write_batch(articles, fetches, self.crawl_id)
+        stats = self.crawler.stats
+        for outcome, n in counts.items():
+            if n:
+                stats.inc_value(f"{STAT}/articles/{outcome}", n)
+
+    # --- close ------------------------------------------------------------------
+
+    def spider_closed(self, spider, reason):
+        if self._flusher is not None and self._flusher.running:
+            self._flusher.stop()
+        if self.archive is None:
+            return
+        try:
+            if reason == "finished":
+                self.pending_fetches.extend(self.deferred_fetches)
+            self.flush()
+            summary = run_summary(self.crawler.stats.get_stats(), reason)
+            self.crawler.stats.set_value(f"{STAT}/summary", summary)
+            self.archive.finish_crawl(
+                self.crawl_id,
+                status=summary["status"],
+                exit_code=summary["exit_code"],
+                **{k: summary[k] for k in RUN_COLUMNS},
+                stats={k: v for k, v in self.crawler.stats.get_stats().items() if k != f"{STAT}/summary"},
+            )
+        finally:
+            self.archive.close()
+            if self.lock:
+                self.lock.release()
+
+
+RUN_COLUMNS = (
+    "requests", "responses", "list_pages", "articles_new", "articles_updated", "articles_unchanged",
+    "articles_failed", "duplicates", "dropped", "bad_pages", "status_counts", "failure_reasons",
+)
+
+#: Exit codes of `stdcrawl crawl` (README "Exit codes").
+EXIT_OK, EXIT_FAILURES, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 75
+
+
+def run_summary(stats: dict, reason: str) -> dict:
+    """The run's counts, status and exit code, from Scrapy's and stdcrawl's stats."""
+    prefix = "downloader/response_status_count/"
+    status_counts = {k[len(prefix):]: v for k, v in stats.items() if k.startswith(prefix)}
+    failures = {
+        k[len(f"{STAT}/failed/"):]: v for k, v in stats.items() if k.startswith(f"{STAT}/failed/")
+    }
+    dropped = {k[len(f"{STAT}/dropped/"):]: v for k, v in stats.items() if k.startswith(f"{STAT}/dropped/")}
+    articles_failed = sum(v for k, v in failures.items() if not k.startswith("list")) + sum(dropped.values())
+    bad_pages = sum(failures.values()) + sum(dropped.values())
+    reason = stats.get(f"{STAT}/fatal_reason") or reason
+    if reason == "lock_held":
+        status, code = "lock_held", EXIT_LOCKED
+    elif reason == "archive_unavailable":
+        status, code = "failed", EXIT_USAGE
+    elif reason != "finished":
+        status, code = reason, EXIT_FAILURES
+    elif bad_pages:
+        status, code = "finished_with_failures", EXIT_FAILURES
+    else:
+        status, code = "ok", EXIT_OK
+    return {
+        "crawl_id": stats.get(f"{STAT}/crawl_id"),
+        "mode": stats.get(f"{STAT}/mode", ""),
+        "status": status,
+        "exit_code": code,
+        "finish_reason": reason,
+        "requests": stats.get("downloader/request_count", 0),
+        "responses": stats.get("downloader/response_count", 0),
+        "list_pages": stats.get(f"{STAT}/list_pages", 0),
+        "articles_new": stats.get(f"{STAT}/articles/new", 0),
+        "articles_updated": stats.get(f"{STAT}/articles/updated", 0),
+        "articles_unchanged": stats.get(f"{STAT}/articles/unchanged", 0) + stats.get(f"{STAT}/articles/not_modified", 0),
+        "articles_failed": articles_failed,
+        "duplicates": stats.get(f"{STAT}/articles/duplicate", 0) + stats.get(f"{STAT}/dropped_duplicate", 0),
+        "dropped": sum(dropped.values()),
+        "bad_pages": bad_pages,
+        "status_counts": status_counts,
+        "failure_reasons": {**{f"dropped/{k}": v for k, v in dropped.items()}, **failures},
+    }
+
+
+class Progress:
+    """Progress lines on stderr while a crawl runs (STDCRAWL_PROGRESS_SECONDS)."""
+
+    def __init__(self, crawler, interval: float):
+        self.crawler = crawler
+        self.interval = interval
+        self.started = time.monotonic()
+        self.loop = None
+        crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        interval = crawler.settings.getfloat("STDCRAWL_PROGRESS_SECONDS", 0)
+        if interval <= 0:
+            raise NotConfigured
+        return cls(crawler, interval)
+
+    def spider_opened(self, spider):
+        self.loop = task.LoopingCall(self.report)
+        self.loop.start(self.interval, now=False)
+
+    def report(self):
+        s = self.crawler.stats.get_stats()
+        elapsed = time.monotonic() - self.started
+        print(
+            f"[stdcrawl] {elapsed:5.0f}s  pages fetched {s.get('downloader/response_count', 0)}"
+            f"  list pages {s.get(f'{STAT}/list_pages', 0)}"
+            f"  articles stored {s.get(f'{STAT}/articles/new', 0)} new"
+            f" / {s.get(f'{STAT}/articles/updated', 0)} updated"
+            f"  failures {s.get(f'{STAT}/list_failed', 0) + sum(v for k, v in s.items() if k.startswith(f'{STAT}/failed/') or k.startswith(f'{STAT}/dropped/'))}",
+            file=sys.stderr,
+            flush=True,
+        )
+
+    def spider_closed(self, spider, reason):
+        if self.loop is not None and self.loop.running:
+            self.loop.stop()

@@ -1,0 +1,272 @@
+"""The `english` spider: section list pages → pagination → article pages.
+
+It starts from every section's list page (legacy `common_list.shtml` and the
+current CMS's `node_<n>.html`), follows the pagination links each page
+actually carries (one page after another, so an incremental run can stop at
+the first page that brings nothing new), and fetches the article pages it
+links. It never leaves stdaily.com: links are mapped onto the crawl's base URL
+(`site.LinkMapper`), everything else is counted as off-site and dropped.
+
+Options (spider arguments or STDCRAWL_* settings): `base_url`, `sections`
+(comma-separated directories), `since` (YYYY-MM-DD), `max_pages` (list pages
+per section), and the incremental ones read from settings.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import date
+
+import scrapy
+from scrapy.http import TextResponse
+
+from stdcrawl import site
+from stdcrawl.extensions import STAT
+from stdcrawl.extract import raw_from_response
+from stdcrawl.loaders import load_list_page
+from stdcrawl.normalize import parse_since, utc_now
+
+NEXT_TEXTS = frozenset({"next", "next page", "下一页", ">", "›", "»", "next >", "next»"})
+_LIST_FAMILY = re.compile(r"^(?P<family>.+?)(?:_(?P<n>\d+))?\.(?P<ext>s?html)$")
+HANDLED_STATUSES = [304, 404, 410]
+
+
+def list_family(path: str) -> str:
+    """`/English/WorldNews/common_list_2.shtml` → `/English/WorldNews/common_list`."""
+    m = _LIST_FAMILY.match(path)
+    return m.group("family") if m else path
+
+
+class EnglishSpider(scrapy.Spider):
+    name = "english"
+
+    def __init__(self, base_url=None, sections=None, since=None, max_pages=None, **kwargs):
+        super().__init__(**kwargs)
+        self._args = {"base_url": base_url, "sections": sections, "since": since, "max_pages": max_pages}
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        s = crawler.settings
+        a = spider._args
+        spider.mapper = site.LinkMapper(a["base_url"] or s.get("STDCRAWL_BASE_URL") or site.LIVE_BASE_URL)
+        sections = a["sections"] or s.get("STDCRAWL_SECTIONS")
+        if isinstance(sections, str):
+            sections = [x.strip() for x in sections.split(",") if x.strip()]
+        unknown = [x for x in sections or [] if x not in site.SECTIONS]
+        if unknown:
+            raise ValueError(f"unknown section(s) {', '.join(unknown)}; known: {', '.join(site.SECTIONS)}")
+        spider.sections = sections or None
+        since = a["since"] or s.get("STDCRAWL_SINCE")
+        spider.since = parse_since(since) if isinstance(since, str) else since
+        max_pages = a["max_pages"] or s.get("STDCRAWL_MAX_LIST_PAGES")
+        spider.max_pages = int(max_pages) if max_pages else None
+        spider.incremental = s.get("STDCRAWL_MODE", "full") == "incremental"
+        spider.stop_after = max(1, s.getint("STDCRAWL_STOP_AFTER", 1))
+        spider.recheck_days = s.getfloat("STDCRAWL_RECHECK_DAYS", 3.0)
+        return spider
+
+    @property
+    def run(self):
+        return self.crawler.stdcrawl_run
+
+    # --- start -----------------------------------------------------------------
+
+    async def start(self):
+        try:
+            archive = self.run.open()
+        except scrapy.exceptions.CloseSpider:
+            return
+        self.crawler.stats.set_value(f"{STAT}/mode", "incremental" if self.incremental else "full")
+        for path in site.start_paths(self.sections):
+            yield self.list_request(self.mapper.fetch_url(path), page_no=1, known_pages=0)
+        if self.incremental and self.recheck_days > 0:
+            for row in archive.recent_article_urls(self.recheck_days):
+                yield self.article_request(
+                    self.mapper.fetch_url(site.url_path(row["canonical_url"])),
+                    found_on=None,
+                    validators=row,
+                    recheck=True,
+                )
+
+    # --- requests ----------------------------------------------------------------
+
+    def _conditional_headers(self, validators: dict | None) -> dict:
+        headers = {}
+        if validators:
+            if validators.get("etag"):
+                headers["If-None-Match"] = validators["etag"]
+            if validators.get("last_modified"):
+                headers["If-Modified-Since"] = validators["last_modified"]
+        return headers
+
+    def list_request(self, url: str, page_no: int, known_pages: int, section_hint: str = ""):
+        validators = None
+        if self.incremental:
+            validators = self.run.archive.url_state(site.canonical_url(url, self.mapper.base_netloc))
+        return scrapy.Request(
+            url,
+            callback=self.parse_list,
+            errback=self.on_error,
+            headers=self._conditional_headers(validators),
+            priority=10,
+            meta={
+                "handle_httpstatus_list": HANDLED_STATUSES,
+                "kind": "list",
+                "page_no": page_no,
+                "known_pages": known_pages,
+                "section_hint": section_hint,
+            },
+        )
+
+    def article_request(self, url, found_on, validators=None, recheck=False, section_hint=""):
+        return scrapy.Request(
+            url,
+            callback=self.parse_article,
+            errback=self.on_error,
+            headers=self._conditional_headers(validators),
+            dont_filter=recheck,
+            meta={
+                "handle_httpstatus_list": HANDLED_STATUSES,
+                "kind": "article",
+                "found_on": found_on,
+                "section_hint": section_hint,
+                "recheck": recheck,
+            },
+        )
+
+    # --- callbacks -----------------------------------------------------------------
+
+    def _record(self, response, kind: str, article_id: str | None = None, body_hash: str | None = None) -> str:
+        canonical = site.canonical_url(response.url, self.mapper.base_netloc)
+        headers = response.headers
+        self.run.add_fetch(
+            {
+                "url": canonical,
+                "kind": kind,
+                "status": response.status,
+                "etag": (headers.get("ETag") or b"").decode("latin-1") or None,
+                "last_modified": (headers.get("Last-Modified") or b"").decode("latin-1") or None,
+                "content_hash": body_hash,
+                "found_on": response.meta.get("found_on"),
+                "article_id": article_id,
+                "fetched_at": utc_now(),
+            },
+            at_end=(kind == "list"),
+        )
+        return canonical
+
+    def parse_list(self, response):
+        stats = self.crawler.stats
+        meta = response.meta
+        canonical = self._record(response, "list", body_hash=_hash(response.body) if response.status == 200 else None)
+        if response.status == 304:
+            stats.inc_value(f"{STAT}/list_not_modified")
+            return
+        if response.status != 200 or not isinstance(response, TextResponse):
+            stats.inc_value(f"{STAT}/list_failed")
+            stats.inc_value(f"{STAT}/failed/list_http_{response.status}")
+            self.logger.warning("list page %s: HTTP %s", response.url, response.status)
+            return
+        stats.inc_value(f"{STAT}/list_pages")
+        page = load_list_page(response.selector, response.url)
+        crumbs = [c.strip() for c in (page.breadcrumb_raw or "").split(">") if c.strip()]
+        section_hint = crumbs[1] if len(crumbs) > 1 else meta.get("section_hint", "")
+        new = older = 0
+        for href, _text in page.article_links:
+            fetch = self.mapper.to_fetch(href, response.url)
+            if fetch is None:
+                stats.inc_value(f"{STAT}/offsite_links")
+                continue
+            ref = site.article_ref(site.url_path(fetch))
+            if self.since and _before(ref, self.since):
+                older += 1
+                continue
+            if self.incremental and self.run.archive.known_article_url(site.canonical_url(fetch, self.mapper.base_netloc)):
+                continue
+            new += 1
+            yield self.article_request(fetch, found_on=canonical, section_hint=section_hint)
+        stats.inc_value(f"{STAT}/list_links_new", new)
+        known_pages = meta["known_pages"] + 1 if new == 0 else 0
+        if self.max_pages and meta["page_no"] >= self.max_pages:
+            return
+        if self.incremental and known_pages >= self.stop_after:
+            stats.inc_value(f"{STAT}/pagination_stopped_known")
+            return
+        if self.since and page.article_links and older == len(page.article_links):
+            return
+        next_url = self.next_page(page.list_links, response.url, meta["page_no"])
+        if next_url:
+            yield self.list_request(next_url, meta["page_no"] + 1, known_pages, section_hint)
+
+    def next_page(self, links: list[tuple[str, str]], page_url: str, page_no: int) -> str | None:
+        """The page after this one, from the links the page carries."""
+        family = list_family(site.url_path(page_url))
+        candidates = []
+        for href, text in links:
+            fetch = self.mapper.to_fetch(href, page_url)
+            if fetch and list_family(site.url_path(fetch)) == family and fetch != page_url:
+                candidates.append((fetch, text.strip().casefold()))
+        for fetch, text in candidates:
+            if text in NEXT_TEXTS:
+                return fetch
+        for fetch, text in candidates:
+            if text == str(page_no + 1):
+                return fetch
+        return None
+
+    def parse_article(self, response):
+        stats = self.crawler.stats
+        meta = response.meta
+        ref = site.article_ref(site.url_path(response.url))
+        article_id = ref.article_id if ref else None
+        if response.status == 304:
+            self._record(response, "article", article_id)
+            stats.inc_value(f"{STAT}/articles/not_modified")
+            return
+        body_hash = _hash(response.body)
+        self._record(response, "article", article_id, body_hash)
+        if response.status != 200:
+            stats.inc_value(f"{STAT}/failed/http_{response.status}")
+            self.logger.warning("article %s: HTTP %s", response.url, response.status)
+            return
+        if not isinstance(response, TextResponse):
+            stats.inc_value(f"{STAT}/failed/not_html")
+            return
+        raw = raw_from_response(response)
+        raw["section_hint"] = meta.get("section_hint", "")
+        yield raw
+        for rel in raw["related"]:
+            fetch = self.mapper.to_fetch(rel["url"], response.url)
+            if not fetch:
+                continue
+            rel_ref = site.article_ref(site.url_path(fetch))
+            if rel_ref is None or (self.since and _before(rel_ref, self.since)):
+                continue
+            if self.incremental and self.run.archive.known_article_url(site.canonical_url(fetch, self.mapper.base_netloc)):
+                continue
+            yield self.article_request(fetch, found_on=site.canonical_url(response.url, self.mapper.base_netloc))
+
+    def on_error(self, failure):
+        request = failure.request
+        kind = request.meta.get("kind", "page")
+        name = type(failure.value).__name__
+        self.crawler.stats.inc_value(f"{STAT}/failed/{kind}_{name}")
+        if kind == "list":
+            self.crawler.stats.inc_value(f"{STAT}/list_failed")
+        self.logger.warning("%s %s failed: %s", kind, request.url, failure.value)
+
+
+def _hash(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest()[:32]
+
+
+def _before(ref: site.ArticleRef | None, since: date) -> bool:
+    """Is the article (by its URL's date) older than `since`?"""
+    if ref is None:
+        return False
+    if ref.day is None:
+        return (ref.year, ref.month) < (since.year, since.month)
+    return date(ref.year, ref.month, ref.day) < since
+

@@ -1,0 +1,356 @@
+"""The archive: one SQLite file, written through sqlite-utils.
+
+Tables (documented for researchers in docs/schema.md, checked by a test):
+`articles`, `images`, `related_headlines`, `article_urls`, `article_versions`,
+`url_state`, `crawls`, plus the `articles_fts` full-text index. The schema is
+created or migrated on open; `PRAGMA user_version` holds its version.
+
+All writes of one batch happen in one transaction, so a crash (even SIGKILL)
+leaves either the whole batch or none of it, and the WAL journal keeps
+readers going while a crawl writes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+from collections.abc import Iterable
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import sqlite_utils
+
+from stdcrawl import EXTRACTOR_VERSION
+from stdcrawl.items import VERSIONED_FIELDS
+from stdcrawl.normalize import utc_now
+
+SCHEMA_VERSION = 1
+DEFAULT_DB = "stdcrawl.db"
+
+#: Article columns that are JSON lists in the database.
+JSON_COLUMNS = ("breadcrumb", "authors", "extraction_notes")
+#: Columns compared to tell an updated article from an unchanged one.
+COMPARED_COLUMNS = (
+    "title", "source", "section", "section_dir", "breadcrumb", "published_raw", "published_at",
+    "author_raw", "byline_raw", "authors", "body", "editor", "images_json",
+)
+
+
+def resolve_db_path(cli_value: str | None = None) -> Path:
+    """`--db`, then `STDCRAWL_DB`, then `./stdcrawl.db`."""
+    return Path(cli_value or os.environ.get("STDCRAWL_DB") or DEFAULT_DB)
+
+
+def _json(value) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def content_hash(article: dict) -> str:
+    """Hash of what a reader sees: title and body."""
+    return hashlib.sha256(f"{article['title']}\n\n{article['body']}".encode()).hexdigest()[:32]
+
+
+def fingerprint(article: dict) -> str:
+    """Same story, same fingerprint: the G2 and G3 copies of one article share
+    title, timestamp and body; only their breadcrumb and URL differ."""
+    key = f"{article['title'].casefold()}|{article.get('published_at') or ''}|{article['body']}"
+    return hashlib.sha256(key.encode()).hexdigest()[:32]
+
+
+class ArchiveError(RuntimeError):
+    """The database cannot be opened or written (path, permissions, corruption)."""
+
+
+class Archive:
+    """A stdcrawl archive file. Open one per process; use from one thread."""
+
+    def __init__(self, path: str | Path, *, readonly: bool = False):
+        self.path = Path(path)
+        try:
+            if readonly:
+                if not self.path.exists():
+                    raise ArchiveError(f"no archive at {self.path}")
+                conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
+                self.db = sqlite_utils.Database(conn)
+            else:
+                if self.path.parent and not self.path.parent.exists():
+                    self.path.parent.mkdir(parents=True, exist_ok=True)
+                self.db = sqlite_utils.Database(self.path)
+                self.db.execute("PRAGMA busy_timeout = 10000")
+                if self.db.journal_mode != "wal":
+                    self.db.enable_wal()
+                self.db.execute("PRAGMA synchronous = NORMAL")
+                self.ensure_schema()
+        except sqlite3.DatabaseError as exc:
+            raise ArchiveError(f"cannot open the archive {self.path}: {exc}") from exc
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # --- schema ----------------------------------------------------------------
+
+    def ensure_schema(self) -> None:
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        if version >= SCHEMA_VERSION:
+            return
+        with self.db.atomic():
+            self._create_v1()
+            self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    def _create_v1(self) -> None:
+        db = self.db
+        db["articles"].create(
+            {
+                "article_id": str, "canonical_url": str, "url": str, "generation": str,
+                "section": str, "section_dir": str, "breadcrumb": str, "title": str,
+                "source": str, "published_raw": str, "published_at": str, "published_utc": str,
+                "published_precision": str, "author_raw": str, "byline_raw": str, "authors": str,
+                "authors_text": str, "body": str, "editor": str, "word_count": int,
+                "image_count": int, "images_json": str, "extraction_notes": str,
+                "content_hash": str, "fingerprint": str, "extractor_version": str,
+                "fetched_at": str, "first_seen_at": str, "last_seen_at": str,
+                "last_changed_at": str, "crawl_id": int,
+            },
+            pk="article_id",
+            not_null={"canonical_url", "title", "body"},
+            if_not_exists=True,
+        )
+        db["articles"].create_index(["canonical_url"], unique=True, if_not_exists=True)
+        db["articles"].create_index(["published_at"], if_not_exists=True)
+        db["articles"].create_index(["section"], if_not_exists=True)
+        db["articles"].create_index(["fingerprint"], if_not_exists=True)
+        db["images"].create(
+            {"article_id": str, "position": int, "src": str, "caption": str},
+            pk=("article_id", "position"), foreign_keys=[("article_id", "articles")], if_not_exists=True,
+        )
+        db["related_headlines"].create(
+            {"article_id": str, "position": int, "title": str, "summary": str, "url": str, "seen_at": str},
+            pk=("article_id", "position"), foreign_keys=[("article_id", "articles")], if_not_exists=True,
+        )
+        db["article_urls"].create(
+            {"url": str, "article_id": str, "relation": str, "first_seen_at": str},
+            pk="url", foreign_keys=[("article_id", "articles")], if_not_exists=True,
+        )
+        db["article_urls"].create_index(["article_id"], if_not_exists=True)
+        db["article_versions"].create(
+            {
+                "version_id": int, "article_id": str, "replaced_at": str, "crawl_id": int,
+                "title": str, "body": str, "authors": str, "published_at": str,
+                "content_hash": str, "extractor_version": str, "changed_fields": str,
+            },
+            pk="version_id", foreign_keys=[("article_id", "articles")], if_not_exists=True,
+        )
+        db["article_versions"].create_index(["article_id"], if_not_exists=True)
+        db["url_state"].create(
+            {
+                "url": str, "kind": str, "article_id": str, "first_seen_at": str,
+                "last_fetched_at": str, "last_status": int, "etag": str, "last_modified": str,
+                "content_hash": str, "found_on": str, "fetch_count": int,
+            },
+            pk="url", if_not_exists=True,
+        )
+        db["crawls"].create(
+            {
+                "crawl_id": int, "started_at": str, "finished_at": str, "mode": str,
+                "status": str, "exit_code": int, "base_url": str, "args": str, "pid": int,
+                "requests": int, "responses": int, "list_pages": int, "articles_new": int,
+                "articles_updated": int, "articles_unchanged": int, "articles_failed": int,
+                "duplicates": int, "dropped": int, "bad_pages": int, "status_counts": str,
+                "failure_reasons": str, "stats": str,
+            },
+            pk="crawl_id", if_not_exists=True,
+        )
+        if "articles_fts" not in db.table_names():
+            db["articles"].enable_fts(["title", "body", "authors_text"], create_triggers=True, tokenize="porter")
+            # sqlite-utils' update trigger fires on every UPDATE; a re-seen
+            # article only touches last_seen_at, so reindex on text changes only.
+            db.execute("DROP TRIGGER IF EXISTS articles_au")
+            db.execute(
+                """CREATE TRIGGER articles_au AFTER UPDATE OF title, body, authors_text ON articles BEGIN
+  INSERT INTO articles_fts (articles_fts, rowid, title, body, authors_text)
+    VALUES('delete', old.rowid, old.title, old.body, old.authors_text);
+  INSERT INTO articles_fts (rowid, title, body, authors_text)
+    VALUES (new.rowid, new.title, new.body, new.authors_text);
+END"""
+            )
+
+    # --- crawls ------------------------------------------------------------------
+
+    def begin_crawl(self, mode: str, base_url: str, args: dict) -> int:
+        self.close_stale_crawls()
+        with self.db.atomic():
+            table = self.db["crawls"].insert(
+                {
+                    "started_at": utc_now(), "mode": mode, "status": "running", "base_url": base_url,
+                    "args": _json(args), "pid": os.getpid(),
+                }
+            )
+        return table.last_pk
+
+    def finish_crawl(self, crawl_id: int, **fields) -> None:
+        for key in ("status_counts", "failure_reasons", "stats"):
+            if key in fields and not isinstance(fields[key], str):
+                fields[key] = _json(fields[key])
+        fields.setdefault("finished_at", utc_now())
+        with self.db.atomic():
+            self.db["crawls"].update(crawl_id, fields)
+
+    def close_stale_crawls(self) -> int:
+        """Runs still marked 'running' when a new run holds the lock were killed."""
+        with self.db.atomic():
+            cursor = self.db.execute("update crawls set status = 'killed' where status = 'running'")
+        return cursor.rowcount
+
+    # --- what the crawl knows ------------------------------------------------------
+
+    def known_article_url(self, canonical_url: str) -> bool:
+        row = self.db.execute("select 1 from article_urls where url = ?", [canonical_url]).fetchone()
+        return row is not None
+
+    def article_with_fingerprint(self, fp: str) -> str | None:
+        row = self.db.execute("select article_id from articles where fingerprint = ?", [fp]).fetchone()
+        return row[0] if row else None
+
+    def url_state(self, url: str) -> dict | None:
+        rows = list(self.db.query("select * from url_state where url = ?", [url]))
+        return rows[0] if rows else None
+
+    def recent_article_urls(self, days: float, now: datetime | None = None) -> list[dict]:
+        """Articles published within `days` of now: candidates for a recheck."""
+        now = now or datetime.now(timezone.utc)
+        since = (now - timedelta(days=days)).isoformat(timespec="seconds")
+        return list(
+            self.db.query(
+                """select a.article_id, a.canonical_url, s.etag, s.last_modified
+                   from articles a left join url_state s on s.url = a.canonical_url
+                   where a.published_utc >= ? order by a.published_utc desc""",
+                [since],
+            )
+        )
+
+    def count(self, table: str) -> int:
+        return self.db.execute(f"select count(*) from [{table}]").fetchone()[0]
+
+    # --- writes ----------------------------------------------------------------------
+
+    def write_batch(self, articles: Iterable[dict], fetches: Iterable[dict], crawl_id: int | None) -> dict:
+        """Store articles and URL fetch records in one transaction.
+
+        Returns counts: new, updated, unchanged, duplicate.
+        """
+        counts = {"new": 0, "updated": 0, "unchanged": 0, "duplicate": 0}
+        with self.db.atomic():
+            for article in articles:
+                counts[self._store_article(article, crawl_id)] += 1
+            for fetch in fetches:
+                self._record_fetch(fetch)
+        return counts
+
+    def _store_article(self, a: dict, crawl_id: int | None) -> str:
+        db = self.db
+        now = utc_now()
+        fp = fingerprint(a)
+        if a.get("duplicate_of"):
+            self._alias(a["canonical_url"], a["duplicate_of"], "duplicate", now)
+            return "duplicate"
+        existing = self._row("select * from articles where article_id = ?", a["article_id"])
+        row = {
+            "article_id": a["article_id"], "canonical_url": a["canonical_url"], "url": a["url"],
+            "generation": a["generation"], "section": a["section"], "section_dir": a["section_dir"],
+            "breadcrumb": _json(a["breadcrumb"]), "title": a["title"], "source": a["source"],
+            "published_raw": a["published_raw"], "published_at": a["published_at"],
+            "published_utc": a["published_utc"], "published_precision": a["published_precision"],
+            "author_raw": a["author_raw"], "byline_raw": a["byline_raw"], "authors": _json(a["authors"]),
+            "authors_text": "; ".join(a["authors"]), "body": a["body"], "editor": a["editor"],
+            "word_count": a["word_count"], "image_count": len(a["images"]),
+            "images_json": _json(a["images"]), "extraction_notes": _json(a["extraction_notes"]),
+            "content_hash": content_hash(a), "fingerprint": fp,
+            "extractor_version": a.get("extractor_version", EXTRACTOR_VERSION),
+            "fetched_at": a["fetched_at"], "last_seen_at": now, "crawl_id": crawl_id,
+        }
+        if existing is None:
+            row.update(first_seen_at=now, last_changed_at=now)
+            db["articles"].insert(row)
+            outcome = "new"
+        else:
+            changed = [c for c in COMPARED_COLUMNS if existing[c] != row[c]]
+            versioned = [c for c in VERSIONED_FIELDS if existing[c] != row[c]]
+            if versioned:
+                db["article_versions"].insert(
+                    {
+                        "article_id": existing["article_id"], "replaced_at": now, "crawl_id": crawl_id,
+                        "title": existing["title"], "body": existing["body"], "authors": existing["authors"],
+                        "published_at": existing["published_at"], "content_hash": existing["content_hash"],
+                        "extractor_version": existing["extractor_version"], "changed_fields": _json(changed),
+                    }
+                )
+            if changed or existing["extractor_version"] != row["extractor_version"]:
+                row["last_changed_at"] = now if changed else existing["last_changed_at"]
+                db["articles"].update(a["article_id"], row)
+                outcome = "updated" if changed else "unchanged"
+            else:
+                db["articles"].update(
+                    a["article_id"], {"last_seen_at": now, "fetched_at": a["fetched_at"], "url": a["url"], "crawl_id": crawl_id}
+                )
+                outcome = "unchanged"
+        db.execute("delete from images where article_id = ?", [a["article_id"]])
+        db["images"].insert_all(
+            ({"article_id": a["article_id"], "position": i, **img} for i, img in enumerate(a["images"])),
+        )
+        db.execute("delete from related_headlines where article_id = ?", [a["article_id"]])
+        db["related_headlines"].insert_all(
+            (
+                {"article_id": a["article_id"], "position": i, "seen_at": a["fetched_at"], **rel}
+                for i, rel in enumerate(a["related"])
+            ),
+        )
+        self._alias(a["canonical_url"], a["article_id"], "canonical", now)
+        return outcome
+
+    def _alias(self, url: str, article_id: str, relation: str, now: str) -> None:
+        self.db.execute(
+            "insert into article_urls (url, article_id, relation, first_seen_at) values (?, ?, ?, ?) "
+            "on conflict(url) do nothing",
+            [url, article_id, relation, now],
+        )
+
+    def _record_fetch(self, f: dict) -> None:
+        """One URL's latest fetch (url, kind, status, etag, last_modified,
+        content_hash, found_on, article_id, fetched_at)."""
+        self.db.execute(
+            """insert into url_state (url, kind, article_id, first_seen_at, last_fetched_at, last_status,
+                   etag, last_modified, content_hash, found_on, fetch_count)
+               values (:url, :kind, :article_id, :fetched_at, :fetched_at, :status, :etag, :last_modified,
+                   :content_hash, :found_on, 1)
+               on conflict(url) do update set
+                   kind = excluded.kind,
+                   article_id = coalesce(excluded.article_id, url_state.article_id),
+                   last_fetched_at = excluded.last_fetched_at,
+                   last_status = excluded.last_status,
+                   etag = case when excluded.last_status = 304 then url_state.etag else excluded.etag end,
+                   last_modified = case when excluded.last_status = 304 then url_state.last_modified
+                                        else excluded.last_modified end,
+                   content_hash = coalesce(excluded.content_hash, url_state.content_hash),
+                   found_on = coalesce(url_state.found_on, excluded.found_on),
+                   fetch_count = url_state.fetch_count + 1""",
+            {
+                "article_id": None, "etag": None, "last_modified": None, "content_hash": None,
+                "found_on": None, **f,
+            },
+        )
+
+    def _row(self, sql: str, *params) -> dict | None:
+        cursor = self.db.execute(sql, list(params))
+        row = cursor.fetchone()
+        if row is None:
+            return None
+        return dict(zip([d[0] for d in cursor.description], row))
+
