@@ -25,8 +25,8 @@ import sqlite_utils
 from stdcrawl import EXTRACTOR_VERSION
 from stdcrawl.items import VERSIONED_FIELDS
 from stdcrawl.normalize import utc_now
+from stdcrawl.views import create_views
 
-SCHEMA_VERSION = 1
 DEFAULT_DB = "stdcrawl.db"
 
 #: Article columns that are JSON lists in the database.
@@ -99,14 +99,15 @@ class Archive:
 
     def ensure_schema(self) -> None:
         version = self.db.execute("PRAGMA user_version").fetchone()[0]
-        if version >= SCHEMA_VERSION:
-            return
         with self.db.atomic():
-            self._create_v1()
-            self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            for target, migrate in MIGRATIONS:
+                if version < target:
+                    migrate(self.db)
+                    self.db.execute(f"PRAGMA user_version = {target}")
+            create_views(self.db)
 
-    def _create_v1(self) -> None:
-        db = self.db
+    @staticmethod
+    def _create_v1(db: sqlite_utils.Database) -> None:
         db["articles"].create(
             {
                 "article_id": str, "canonical_url": str, "url": str, "generation": str,
@@ -354,3 +355,11 @@ END"""
             return None
         return dict(zip([d[0] for d in cursor.description], row))
 
+
+
+#: The schema's history: (version, migration). A new table or column is a new
+#: entry here and a line at the top of CHANGELOG.md.
+MIGRATIONS = [
+    (1, Archive._create_v1),
+]
+SCHEMA_VERSION = MIGRATIONS[-1][0]
