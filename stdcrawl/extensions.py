@@ -45,6 +45,7 @@ class ArchiveRun:
         self.deferred_fetches: list[dict] = []  # list pages: written only if the run completes
         self._flusher = None
         self.failed_to_open: str | None = None
+        self.previous_complete = False
         crawler.stdcrawl_run = self
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
@@ -75,6 +76,7 @@ class ArchiveRun:
                       "STDCRAWL_STOP_AFTER", "STDCRAWL_RECHECK_DAYS")
             if settings.get(k) is not None
         }
+        self.previous_complete = self.archive.last_run_complete()
         self.crawl_id = self.archive.begin_crawl(self.mode, settings.get("STDCRAWL_BASE_URL") or "", args)
         self.crawler.stats.set_value(f"{STAT}/crawl_id", self.crawl_id)
         self._flusher = task.LoopingCall(self.flush)
@@ -130,7 +132,7 @@ class ArchiveRun:
 
 RUN_COLUMNS = (
     "requests", "responses", "list_pages", "articles_new", "articles_updated", "articles_unchanged",
-    "articles_failed", "duplicates", "dropped", "bad_pages", "status_counts", "failure_reasons",
+    "articles_failed", "duplicates", "dropped", "bad_pages", "complete", "status_counts", "failure_reasons",
 )
 
 #: Exit codes of `stdcrawl crawl` (README "Exit codes").
@@ -174,6 +176,7 @@ def run_summary(stats: dict, reason: str) -> dict:
         "duplicates": stats.get(f"{STAT}/articles/duplicate", 0) + stats.get(f"{STAT}/dropped_duplicate", 0),
         "dropped": sum(dropped.values()),
         "bad_pages": bad_pages,
+        "complete": int(reason == "finished" and not stats.get(f"{STAT}/list_failed", 0)),
         "status_counts": status_counts,
         "failure_reasons": {**{f"dropped/{k}": v for k, v in dropped.items()}, **failures},
     }

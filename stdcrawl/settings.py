@@ -84,3 +84,5 @@ LOG_LEVEL = "INFO"
 #: Scrapy's default; stated so the asyncio reactor is explicit.
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"
+#: Log dropped and scraped items by URL, not by their whole text.
+LOG_FORMATTER = "stdcrawl.logformatter.StdcrawlLogFormatter"

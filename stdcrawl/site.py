@@ -57,15 +57,25 @@ def node_list_path(node: int) -> str:
     return f"/web/English/node_{node}.html"
 
 
+HOME_PATH = "/English/index.shtml"
+
+
 def start_paths(sections: list[str] | None = None) -> list[str]:
     """List pages a crawl starts from: every legacy section list, then the
-    known current-CMS nodes (only when no section filter is given, since a
-    node's section is unknown)."""
+    known current-CMS nodes and the channel's home page (only when no section
+    filter is given, since a node's section is unknown). Other list pages are
+    discovered from the links of these (`list_section_dir`)."""
     dirs = sections or list(SECTIONS)
     paths = [legacy_list_path(d) for d in dirs]
     if not sections:
-        paths += [node_list_path(n) for n in KNOWN_NODES]
+        paths += [node_list_path(n) for n in KNOWN_NODES] + [HOME_PATH]
     return paths
+
+
+def list_section_dir(path: str) -> str | None:
+    """The section directory of a legacy list path; None for nodes and home."""
+    m = re.match(r"^/English/(\w+)/common_list", path)
+    return m.group(1) if m else None
 
 
 # --- URL generations ---------------------------------------------------------

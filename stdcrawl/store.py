@@ -164,7 +164,7 @@ class Archive:
                 "status": str, "exit_code": int, "base_url": str, "args": str, "pid": int,
                 "requests": int, "responses": int, "list_pages": int, "articles_new": int,
                 "articles_updated": int, "articles_unchanged": int, "articles_failed": int,
-                "duplicates": int, "dropped": int, "bad_pages": int, "status_counts": str,
+                "duplicates": int, "dropped": int, "bad_pages": int, "complete": int, "status_counts": str,
                 "failure_reasons": str, "stats": str,
             },
             pk="crawl_id", if_not_exists=True,
@@ -204,6 +204,17 @@ END"""
         with self.db.atomic():
             self.db["crawls"].update(crawl_id, fields)
 
+    def last_run_complete(self) -> bool:
+        """Did the latest finished run walk every list page it meant to?
+
+        An incremental run may stop paginating at known pages only if the run
+        before it saw everything; after a killed or broken run it walks all.
+        """
+        row = self.db.execute(
+            "select complete from crawls where status != 'running' order by crawl_id desc limit 1"
+        ).fetchone()
+        return bool(row and row[0])
+
     def close_stale_crawls(self) -> int:
         """Runs still marked 'running' when a new run holds the lock were killed."""
         with self.db.atomic():
@@ -213,7 +224,12 @@ END"""
     # --- what the crawl knows ------------------------------------------------------
 
     def known_article_url(self, canonical_url: str) -> bool:
-        row = self.db.execute("select 1 from article_urls where url = ?", [canonical_url]).fetchone()
+        """Is the URL an archived article (or a known copy of one), or gone (404/410)?"""
+        row = self.db.execute(
+            "select 1 from article_urls where url = ? union all "
+            "select 1 from url_state where url = ? and last_status in (404, 410) limit 1",
+            [canonical_url, canonical_url],
+        ).fetchone()
         return row is not None
 
     def article_with_fingerprint(self, fp: str) -> str | None:

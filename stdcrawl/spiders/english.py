@@ -28,7 +28,7 @@ from stdcrawl.loaders import load_list_page
 from stdcrawl.normalize import parse_since, utc_now
 
 NEXT_TEXTS = frozenset({"next", "next page", "下一页", ">", "›", "»", "next >", "next»"})
-_LIST_FAMILY = re.compile(r"^(?P<family>.+?)(?:_(?P<n>\d+))?\.(?P<ext>s?html)$")
+_LIST_FAMILY = re.compile(r"^(?P<family>.*/(?:common_list|node_\d+|index))(?:_(?P<n>\d+))?\.s?html$")
 HANDLED_STATUSES = [304, 404, 410]
 
 
@@ -40,6 +40,8 @@ def list_family(path: str) -> str:
 
 class EnglishSpider(scrapy.Spider):
     name = "english"
+
+    trust_known_pages = False
 
     def __init__(self, base_url=None, sections=None, since=None, max_pages=None, **kwargs):
         super().__init__(**kwargs)
@@ -79,6 +81,11 @@ class EnglishSpider(scrapy.Spider):
         except scrapy.exceptions.CloseSpider:
             return
         self.crawler.stats.set_value(f"{STAT}/mode", "incremental" if self.incremental else "full")
+        # After a killed or broken run, known pages prove nothing: walk every list page.
+        self.trust_known_pages = self.incremental and self.run.previous_complete
+        if self.incremental and not self.trust_known_pages:
+            self.logger.warning("the last run did not complete: walking every list page, fetching only new articles")
+            self.crawler.stats.set_value(f"{STAT}/catch_up", True)
         for path in site.start_paths(self.sections):
             yield self.list_request(self.mapper.fetch_url(path), page_no=1, known_pages=0)
         if self.incremental and self.recheck_days > 0:
@@ -103,7 +110,7 @@ class EnglishSpider(scrapy.Spider):
 
     def list_request(self, url: str, page_no: int, known_pages: int, section_hint: str = ""):
         validators = None
-        if self.incremental:
+        if self.trust_known_pages:
             validators = self.run.archive.url_state(site.canonical_url(url, self.mapper.base_netloc))
         return scrapy.Request(
             url,
@@ -191,7 +198,7 @@ class EnglishSpider(scrapy.Spider):
         known_pages = meta["known_pages"] + 1 if new == 0 else 0
         if self.max_pages and meta["page_no"] >= self.max_pages:
             return
-        if self.incremental and known_pages >= self.stop_after:
+        if self.trust_known_pages and known_pages >= self.stop_after:
             stats.inc_value(f"{STAT}/pagination_stopped_known")
             return
         if self.since and page.article_links and older == len(page.article_links):
@@ -199,6 +206,25 @@ class EnglishSpider(scrapy.Spider):
         next_url = self.next_page(page.list_links, response.url, meta["page_no"])
         if next_url:
             yield self.list_request(next_url, meta["page_no"] + 1, known_pages, section_hint)
+        for url in self.other_lists(page.list_links, response.url):
+            yield self.list_request(url, page_no=1, known_pages=0)
+
+    def other_lists(self, links: list[tuple[str, str]], page_url: str):
+        """First pages of other lists this page links (nodes the spider did not
+        know of, sections in the navigation); the dupefilter drops repeats."""
+        family = list_family(site.url_path(page_url))
+        for href, _text in links:
+            fetch = self.mapper.to_fetch(href, page_url)
+            if not fetch:
+                continue
+            path = site.url_path(fetch)
+            m = _LIST_FAMILY.match(path)
+            if list_family(path) == family or (m and m.group("n")):
+                continue  # this list's pages, or another list's later page: reached through pagination
+            section_dir = site.list_section_dir(path)
+            if self.sections and section_dir not in self.sections:
+                continue
+            yield fetch
 
     def next_page(self, links: list[tuple[str, str]], page_url: str, page_no: int) -> str | None:
         """The page after this one, from the links the page carries."""

@@ -1,0 +1,108 @@
+"""The archive file: schema, in-place updates, versions, duplicates, db path."""
+
+import json
+
+import pytest
+
+from stdcrawl.store import Archive, ArchiveError, resolve_db_path
+
+
+def make_article(n: int = 1, **changes) -> dict:
+    article = {
+        "url": f"http://127.0.0.1:1/English/News/2021-11/0{n}/content_123456{n}.shtml",
+        "canonical_url": f"https://www.stdaily.com/English/News/2021-11/0{n}/content_123456{n}.shtml",
+        "article_id": f"g1-123456{n}", "generation": "G1", "section": "News", "section_dir": "News",
+        "breadcrumb": ["EnglishChannel", "News", "Article"], "title": f"Story {n}",
+        "source": "Science and Technology Daily", "published_raw": f"2021-11-0{n} 09:00:00",
+        "published_at": f"2021-11-0{n}T09:00:00+08:00", "published_utc": f"2021-11-0{n}T01:00:00+00:00",
+        "published_precision": "second", "author_raw": "GONG Guoping", "byline_raw": "",
+        "authors": ["Gong Guoping"], "body": f"First paragraph of story {n}.\n\nSecond.",
+        "images": [{"src": "https://www.stdaily.com/a.jpg", "caption": "A caption. (PHOTO: VCG)"}],
+        "related": [{"title": "Other", "summary": "Sum", "url": "https://www.stdaily.com/English/News/x.shtml"}],
+        "editor": "", "word_count": 7, "extraction_notes": [], "fetched_at": "2026-11-28T00:00:00+00:00",
+    }
+    article.update(changes)
+    return article
+
+
+@pytest.fixture
+def archive(tmp_path):
+    with Archive(tmp_path / "a.db") as a:
+        yield a
+
+
+def test_a_new_archive_has_the_documented_tables_wal_and_indexes(archive):
+    tables = set(archive.db.table_names())
+    assert {"articles", "images", "related_headlines", "article_urls", "article_versions", "url_state", "crawls"} <= tables
+    assert archive.db.journal_mode == "wal"
+    indexed = {tuple(i.columns) for i in archive.db["articles"].indexes}
+    assert ("published_at",) in indexed and ("section",) in indexed
+
+
+def test_list_fields_are_stored_as_json_with_child_rows(archive):
+    archive.write_batch([make_article()], [], crawl_id=None)
+    row = archive.db["articles"].get("g1-1234561")
+    assert json.loads(row["authors"]) == ["Gong Guoping"]
+    assert json.loads(row["breadcrumb"]) == ["EnglishChannel", "News", "Article"]
+    assert archive.count("images") == 1 and archive.count("related_headlines") == 1
+
+
+def test_recrawling_updates_in_place_and_keeps_first_seen(archive):
+    archive.write_batch([make_article()], [], None)
+    first = archive.db["articles"].get("g1-1234561")
+    counts = archive.write_batch([make_article(fetched_at="2026-11-29T00:00:00+00:00")], [], None)
+    assert counts["unchanged"] == 1
+    again = archive.db["articles"].get("g1-1234561")
+    assert again["first_seen_at"] == first["first_seen_at"]
+    assert again["fetched_at"] == "2026-11-29T00:00:00+00:00"
+    assert archive.count("articles") == 1 and archive.count("images") == 1
+
+
+def test_a_changed_body_keeps_the_previous_version(archive):
+    archive.write_batch([make_article()], [], None)
+    counts = archive.write_batch([make_article(body="Corrected first paragraph.\n\nSecond.")], [], 7)
+    assert counts["updated"] == 1
+    versions = list(archive.db["article_versions"].rows)
+    assert len(versions) == 1
+    assert versions[0]["body"] == "First paragraph of story 1.\n\nSecond." and versions[0]["crawl_id"] == 7
+    assert json.loads(versions[0]["changed_fields"]) == ["body"]
+    assert archive.db["articles"].get("g1-1234561")["body"].startswith("Corrected")
+
+
+def test_a_duplicate_story_is_kept_as_an_alias_url(archive):
+    archive.write_batch([make_article()], [], None)
+    twin = make_article(canonical_url="https://www.stdaily.com/web/English/2021-11/01/content_1999999.html",
+                        article_id="g3-1999999", duplicate_of="g1-1234561")
+    assert archive.write_batch([twin], [], None)["duplicate"] == 1
+    assert archive.count("articles") == 1
+    assert archive.known_article_url("https://www.stdaily.com/web/English/2021-11/01/content_1999999.html")
+
+
+def test_fetch_records_keep_validators_across_304s(archive):
+    fetch = {"url": "https://www.stdaily.com/English/News/common_list.shtml", "kind": "list", "status": 200,
+             "etag": '"abc"', "last_modified": "Sat, 28 Nov 2026 00:00:00 GMT", "fetched_at": "2026-11-28T00:00:00+00:00"}
+    archive.write_batch([], [fetch], None)
+    archive.write_batch([], [{**fetch, "status": 304, "etag": None, "last_modified": None}], None)
+    state = archive.url_state(fetch["url"])
+    assert (state["last_status"], state["etag"], state["fetch_count"]) == (304, '"abc"', 2)
+
+
+def test_crawls_are_recorded_and_stale_runs_marked_killed(archive):
+    crawl_id = archive.begin_crawl("full", "http://x", {})
+    assert archive.close_stale_crawls() == 1
+    assert archive.db["crawls"].get(crawl_id)["status"] == "killed"
+
+
+def test_db_path_comes_from_option_then_environment_then_default(monkeypatch):
+    monkeypatch.setenv("STDCRAWL_DB", "/tmp/env.db")
+    assert str(resolve_db_path("/tmp/cli.db")) == "/tmp/cli.db"
+    assert str(resolve_db_path(None)) == "/tmp/env.db"
+    monkeypatch.delenv("STDCRAWL_DB")
+    assert str(resolve_db_path(None)) == "stdcrawl.db"
+
+
+def test_a_file_that_is_not_a_database_gives_a_clear_error(tmp_path):
+    bad = tmp_path / "bad.db"
+    bad.write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(ArchiveError, match="cannot open the archive"):
+        Archive(bad)
