@@ -48,9 +48,11 @@ class LoggedRequest:
 class FixtureServer:
     """`with FixtureServer(root) as server:` serves `root` at `server.base_url`."""
 
-    def __init__(self, root: str | Path, host: str = "127.0.0.1", port: int = 0, *, gzip_min_bytes: int = 1024):
+    def __init__(self, root: str | Path, host: str = "127.0.0.1", port: int = 0, *,
+                 gzip_min_bytes: int = 1024, delay: float = 0.0):
         self.root = Path(root).resolve()
         self.gzip_min_bytes = gzip_min_bytes
+        self.delay = delay  # seconds before each answer: a slow site, for tests that must catch a run mid-way
         self.requests: list[LoggedRequest] = []
         self._lock = threading.Lock()
         self._httpd = ThreadingHTTPServer((host, port), self._handler())
@@ -121,6 +123,8 @@ class FixtureServer:
                 self.do_GET(head=True)
 
             def do_GET(self, head: bool = False):
+                if server.delay:
+                    time.sleep(server.delay)
                 path = urlsplit(self.path).path
                 conditional = bool(self.headers.get("If-None-Match") or self.headers.get("If-Modified-Since"))
                 file = server.resolve(path)

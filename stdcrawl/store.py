@@ -44,7 +44,7 @@ def resolve_db_path(cli_value: str | None = None) -> Path:
 
 
 def _json(value) -> str:
-    return json.dumps(value, ensure_ascii=False)
+    return json.dumps(value, ensure_ascii=False, default=str)
 
 
 def content_hash(article: dict) -> str:
@@ -171,17 +171,7 @@ class Archive:
         )
         if "articles_fts" not in db.table_names():
             db["articles"].enable_fts(["title", "body", "authors_text"], create_triggers=True, tokenize="porter")
-            # sqlite-utils' update trigger fires on every UPDATE; a re-seen
-            # article only touches last_seen_at, so reindex on text changes only.
-            db.execute("DROP TRIGGER IF EXISTS articles_au")
-            db.execute(
-                """CREATE TRIGGER articles_au AFTER UPDATE OF title, body, authors_text ON articles BEGIN
-  INSERT INTO articles_fts (articles_fts, rowid, title, body, authors_text)
-    VALUES('delete', old.rowid, old.title, old.body, old.authors_text);
-  INSERT INTO articles_fts (rowid, title, body, authors_text)
-    VALUES (new.rowid, new.title, new.body, new.authors_text);
-END"""
-            )
+            _create_fts_update_trigger(db)
 
     # --- crawls ------------------------------------------------------------------
 
@@ -239,6 +229,10 @@ END"""
     def url_state(self, url: str) -> dict | None:
         rows = list(self.db.query("select * from url_state where url = ?", [url]))
         return rows[0] if rows else None
+
+    def known_list_urls(self) -> list[str]:
+        """Canonical URLs of every list page fetched before (discovered lists included)."""
+        return [r[0] for r in self.db.execute("select url from url_state where kind = 'list' order by url")]
 
     def recent_article_urls(self, days: float, now: datetime | None = None) -> list[dict]:
         """Articles published within `days` of now: candidates for a recheck."""
@@ -373,9 +367,31 @@ END"""
 
 
 
+def _create_fts_update_trigger(db: sqlite_utils.Database) -> None:
+    """Reindex an article only when its indexed text really changed.
+
+    sqlite-utils' update trigger fires on every UPDATE, and an UPDATE that
+    rewrites the whole row (a new extractor version, a changed editor) would
+    delete and re-add identical text: new FTS5 segments each time. A re-seen
+    article only touches last_seen_at; neither reaches the index.
+    """
+    db.execute("DROP TRIGGER IF EXISTS articles_au")
+    db.execute(
+        """CREATE TRIGGER articles_au AFTER UPDATE OF title, body, authors_text ON articles
+WHEN old.title IS NOT new.title OR old.body IS NOT new.body OR old.authors_text IS NOT new.authors_text
+BEGIN
+  INSERT INTO articles_fts (articles_fts, rowid, title, body, authors_text)
+    VALUES('delete', old.rowid, old.title, old.body, old.authors_text);
+  INSERT INTO articles_fts (rowid, title, body, authors_text)
+    VALUES (new.rowid, new.title, new.body, new.authors_text);
+END"""
+    )
+
+
 #: The schema's history: (version, migration). A new table or column is a new
 #: entry here and a line at the top of CHANGELOG.md.
 MIGRATIONS = [
     (1, Archive._create_v1),
+    (2, _create_fts_update_trigger),  # v1 archives reindexed identical text on full-row updates
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]

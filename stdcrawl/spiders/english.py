@@ -86,7 +86,7 @@ class EnglishSpider(scrapy.Spider):
         if self.incremental and not self.trust_known_pages:
             self.logger.warning("the last run did not complete: walking every list page, fetching only new articles")
             self.crawler.stats.set_value(f"{STAT}/catch_up", True)
-        for path in site.start_paths(self.sections):
+        for path in self.start_list_paths(archive):
             yield self.list_request(self.mapper.fetch_url(path), page_no=1, known_pages=0)
         if self.incremental and self.recheck_days > 0:
             for row in archive.recent_article_urls(self.recheck_days):
@@ -96,6 +96,20 @@ class EnglishSpider(scrapy.Spider):
                     validators=row,
                     recheck=True,
                 )
+
+    def start_list_paths(self, archive) -> list[str]:
+        """The known start lists plus the first pages of every list found before
+        (a list page answering 304 shows no links to discover others from)."""
+        paths = site.start_paths(self.sections)
+        for url in archive.known_list_urls():
+            path = site.url_path(url)
+            m = _LIST_FAMILY.match(path)
+            if not m or m.group("n") or path in paths:
+                continue
+            if self.sections and site.list_section_dir(path) not in self.sections:
+                continue
+            paths.append(path)
+        return paths
 
     # --- requests ----------------------------------------------------------------
 
