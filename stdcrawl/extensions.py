@@ -146,8 +146,11 @@ def run_summary(stats: dict, reason: str) -> dict:
     failures = {
         k[len(f"{STAT}/failed/"):]: v for k, v in stats.items() if k.startswith(f"{STAT}/failed/")
     }
+    robots_errors = sum(v for k, v in stats.items() if k.startswith("robotstxt/exception_count"))
+    if robots_errors:
+        failures["robots_txt"] = robots_errors
     dropped = {k[len(f"{STAT}/dropped/"):]: v for k, v in stats.items() if k.startswith(f"{STAT}/dropped/")}
-    articles_failed = sum(v for k, v in failures.items() if not k.startswith("list")) + sum(dropped.values())
+    articles_failed = sum(v for k, v in failures.items() if not k.startswith(("list", "robots"))) + sum(dropped.values())
     bad_pages = sum(failures.values()) + sum(dropped.values())
     reason = stats.get(f"{STAT}/fatal_reason") or reason
     if reason == "lock_held":

@@ -9,6 +9,7 @@ spider, and returns the run's summary with the exit code cron should see
 from __future__ import annotations
 
 import ipaddress
+import logging
 import json
 import time
 from dataclasses import dataclass, field
@@ -124,6 +125,9 @@ def run_crawl(opts: CrawlOptions) -> dict:
     try:
         settings = crawl_settings(opts)
         process = CrawlerProcess(settings)
+        if not opts.log_file and opts.log_level != "INFO":
+            # A dead robots.txt is logged with a full traceback; the summary counts it instead.
+            logging.getLogger("scrapy.downloadermiddlewares.robotstxt").setLevel(logging.CRITICAL)
         crawler = process.create_crawler(EnglishSpider)
         process.crawl(crawler)
         process.start()

@@ -150,3 +150,27 @@ def test_a_run_killed_mid_way_leaves_a_sound_archive_that_the_next_run_completes
     statuses = [r[0] for r in con.execute("select status from crawls order by crawl_id")]
     assert statuses[0] == "killed" and resumed["status"] == "ok"
     assert resumed["articles_new"] == len(articles) - killed_with
+
+
+def test_a_paused_full_crawl_resumes_from_its_jobdir(tmp_path):
+    root, db, jobdir = tmp_path / "site", tmp_path / "a.db", tmp_path / "job"
+    articles = sitegen.synthetic_articles(150, seed=9, end=dt.date.today())
+    sitegen.write_site(root, articles)
+    with FixtureServer(root, delay=0.02) as server:
+        cmd = [sys.executable, "-m", "stdcrawl", "crawl", "--db", str(db), "--base-url", server.base_url,
+               "--jobdir", str(jobdir), "--summary-json"]
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 60
+        while len(article_requests(server)) < 30 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGTERM)  # like Ctrl-C: a graceful stop that keeps the queue on disk
+        out, _ = proc.communicate(timeout=60)
+        paused = json.loads(out)
+        assert paused["status"] == "shutdown" and paused["exit_code"] == 1
+        assert paused["articles_new"] < len(articles)
+
+        resumed = crawl(server, db, "--jobdir", str(jobdir))
+    con = sqlite3.connect(db)
+    assert con.execute("pragma integrity_check").fetchone()[0] == "ok"
+    assert con.execute("select count(*) from articles").fetchone()[0] == len(articles)
+    assert paused["articles_new"] + resumed["articles_new"] == len(articles)

@@ -1,0 +1,56 @@
+"""The `stdcrawl` command as users run it: errors are clear, never tracebacks."""
+
+from __future__ import annotations
+
+import json
+import socket
+import sqlite3
+
+from .conftest import run_stdcrawl
+
+
+def closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_a_dead_server_is_counted_and_reported_not_a_crash(tmp_path):
+    db = tmp_path / "a.db"
+    result = run_stdcrawl("crawl", "--db", str(db), "--base-url", f"http://127.0.0.1:{closed_port()}",
+                          "--sections", "News", "--summary-json")
+    assert result.returncode == 1, result.stderr
+    summary = json.loads(result.stdout)
+    assert summary["status"] == "finished_with_failures"
+    assert any(k.startswith("list_") for k in summary["failure_reasons"])
+    assert "Traceback" not in result.stderr
+    row = sqlite3.connect(db).execute("select status, exit_code, bad_pages from crawls").fetchone()
+    assert row == ("finished_with_failures", 1, summary["bad_pages"])
+
+
+def test_an_unknown_section_is_a_usage_error(tmp_path):
+    result = run_stdcrawl("crawl", "--db", str(tmp_path / "a.db"), "--sections", "Sports")
+    assert result.returncode == 2
+    assert "unknown section" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "a.db").exists()
+
+
+def test_an_unreadable_since_is_a_usage_error(tmp_path):
+    result = run_stdcrawl("crawl", "--db", str(tmp_path / "a.db"), "--since", "whenever")
+    assert result.returncode == 2 and "--since" in result.stderr
+
+
+def test_extract_refuses_a_missing_file_and_a_non_article_url(tmp_path):
+    missing = run_stdcrawl("extract", str(tmp_path / "nope.html"), "--url", "https://www.stdaily.com/web/English/2023-06/08/content_1925612.html")
+    assert missing.returncode == 2 and "cannot read" in missing.stderr
+    page = tmp_path / "list.html"
+    page.write_text("<html><body><p>position: EnglishChannel &gt; News</p></body></html>")
+    not_article = run_stdcrawl("extract", str(page), "--url", "https://www.stdaily.com/English/News/common_list.shtml")
+    assert not_article.returncode == 2 and "not an article URL" in not_article.stderr
+    empty = run_stdcrawl("extract", str(page), "--url", "https://www.stdaily.com/web/English/2023-06/08/content_1925612.html")
+    assert empty.returncode == 2 and "not an article page" in empty.stderr
+
+
+def test_stats_on_a_missing_archive_says_so(tmp_path):
+    result = run_stdcrawl("stats", "--db", str(tmp_path / "none.db"))
+    assert result.returncode == 2 and "no archive" in result.stderr
