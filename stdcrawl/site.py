@@ -131,6 +131,24 @@ def is_list_path(path: str) -> bool:
     return bool(_LIST_PATH.match(path))
 
 
+_LIST_PAGE = re.compile(r"^(?P<family>.*/(?:common_list|node_\d+|index))(?:_(?P<n>\d+))?\.s?html$")
+
+
+def list_family(path: str) -> str:
+    """The list a page belongs to: `/English/WorldNews/common_list_2.shtml` →
+    `/English/WorldNews/common_list`, `/web/English/node_410_2.html` → `/web/English/node_410`."""
+    m = _LIST_PAGE.match(path)
+    return m.group("family") if m else path
+
+
+def list_page_number(path: str) -> int | None:
+    """1 for a list's first page, N for its `_N` page, None for other paths."""
+    m = _LIST_PAGE.match(path)
+    if not m:
+        return None
+    return int(m.group("n")) if m.group("n") else 1
+
+
 # --- canonical URLs and link mapping -----------------------------------------
 
 
@@ -195,7 +213,7 @@ def url_path(url: str) -> str:
 # --- extraction anchors and selectors (the markup-dependent part) ------------
 
 #: Elements whose text is a block of the page, in document order.
-BLOCK_TAGS = frozenset({"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "td", "figcaption", "span", "section", "article", "dd", "dt", "blockquote", "header", "footer", "center"})
+BLOCK_TAGS = frozenset({"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "td", "figcaption", "section", "article", "dd", "dt", "blockquote", "header", "footer", "center"})
 #: Elements never part of the text.
 SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "iframe", "select", "option", "button", "form"})
 #: Headline candidates, most specific first.

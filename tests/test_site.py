@@ -87,3 +87,18 @@ def test_section_names_map_to_directories_across_renames():
     assert site.section_dir_for("Cooperation") == "WorldNews"
     assert site.section_dir_for("Comment") == "BusinessNews"
     assert site.section_dir_for("Unknown") == ""
+
+
+@pytest.mark.parametrize(
+    "path, family, number",
+    [
+        ("/web/English/node_410.html", "/web/English/node_410", 1),
+        ("/web/English/node_410_2.html", "/web/English/node_410", 2),
+        ("/English/WorldNews/common_list.shtml", "/English/WorldNews/common_list", 1),
+        ("/English/WorldNews/common_list_3.shtml", "/English/WorldNews/common_list", 3),
+        ("/English/index.shtml", "/English/index", 1),
+        ("/English/WorldNews/2021-11/04/content_1232045.shtml", "/English/WorldNews/2021-11/04/content_1232045.shtml", None),
+    ],
+)
+def test_list_pages_know_their_list_and_number(path, family, number):
+    assert (site.list_family(path), site.list_page_number(path)) == (family, number)

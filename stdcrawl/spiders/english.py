@@ -15,7 +15,6 @@ per section), and the incremental ones read from settings.
 from __future__ import annotations
 
 import hashlib
-import re
 from datetime import date
 
 import scrapy
@@ -28,14 +27,7 @@ from stdcrawl.loaders import load_list_page
 from stdcrawl.normalize import parse_since, utc_now
 
 NEXT_TEXTS = frozenset({"next", "next page", "下一页", ">", "›", "»", "next >", "next»"})
-_LIST_FAMILY = re.compile(r"^(?P<family>.*/(?:common_list|node_\d+|index))(?:_(?P<n>\d+))?\.s?html$")
 HANDLED_STATUSES = [304, 404, 410]
-
-
-def list_family(path: str) -> str:
-    """`/English/WorldNews/common_list_2.shtml` → `/English/WorldNews/common_list`."""
-    m = _LIST_FAMILY.match(path)
-    return m.group("family") if m else path
 
 
 class EnglishSpider(scrapy.Spider):
@@ -103,8 +95,7 @@ class EnglishSpider(scrapy.Spider):
         paths = site.start_paths(self.sections)
         for url in archive.known_list_urls():
             path = site.url_path(url)
-            m = _LIST_FAMILY.match(path)
-            if not m or m.group("n") or path in paths:
+            if site.list_page_number(path) != 1 or path in paths:
                 continue
             if self.sections and site.list_section_dir(path) not in self.sections:
                 continue
@@ -195,7 +186,10 @@ class EnglishSpider(scrapy.Spider):
         crumbs = [c.strip() for c in (page.breadcrumb_raw or "").split(">") if c.strip()]
         section_hint = crumbs[1] if len(crumbs) > 1 else meta.get("section_hint", "")
         new = older = 0
-        for href, _text in page.article_links:
+        # The home page only leads to the lists: its teasers repeat theirs, and an
+        # article is best attributed to the section list that shows it.
+        is_home = site.url_path(response.url) == site.HOME_PATH
+        for href, _text in [] if is_home else page.article_links:
             fetch = self.mapper.to_fetch(href, response.url)
             if fetch is None:
                 stats.inc_value(f"{STAT}/offsite_links")
@@ -226,14 +220,13 @@ class EnglishSpider(scrapy.Spider):
     def other_lists(self, links: list[tuple[str, str]], page_url: str):
         """First pages of other lists this page links (nodes the spider did not
         know of, sections in the navigation); the dupefilter drops repeats."""
-        family = list_family(site.url_path(page_url))
+        family = site.list_family(site.url_path(page_url))
         for href, _text in links:
             fetch = self.mapper.to_fetch(href, page_url)
             if not fetch:
                 continue
             path = site.url_path(fetch)
-            m = _LIST_FAMILY.match(path)
-            if list_family(path) == family or (m and m.group("n")):
+            if site.list_family(path) == family or site.list_page_number(path) != 1:
                 continue  # this list's pages, or another list's later page: reached through pagination
             section_dir = site.list_section_dir(path)
             if self.sections and section_dir not in self.sections:
@@ -242,11 +235,11 @@ class EnglishSpider(scrapy.Spider):
 
     def next_page(self, links: list[tuple[str, str]], page_url: str, page_no: int) -> str | None:
         """The page after this one, from the links the page carries."""
-        family = list_family(site.url_path(page_url))
+        family = site.list_family(site.url_path(page_url))
         candidates = []
         for href, text in links:
             fetch = self.mapper.to_fetch(href, page_url)
-            if fetch and list_family(site.url_path(fetch)) == family and fetch != page_url:
+            if fetch and site.list_family(site.url_path(fetch)) == family and fetch != page_url:
                 candidates.append((fetch, text.strip().casefold()))
         for fetch, text in candidates:
             if text in NEXT_TEXTS:
@@ -286,7 +279,7 @@ class EnglishSpider(scrapy.Spider):
                 continue
             if self.incremental and self.run.archive.known_article_url(site.canonical_url(fetch, self.mapper.base_netloc)):
                 continue
-            yield self.article_request(fetch, found_on=site.canonical_url(response.url, self.mapper.base_netloc))
+            yield self.article_request(fetch, found_on=None)
 
     def on_error(self, failure):
         request = failure.request
