@@ -18,5 +18,19 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(PY) -m pytest -n 2 -q
 
+# Benchmarks (bench/, README "Performance"): stdcrawl next to its baselines,
+# ratios of medians; results in bench/results/latest.{md,json}.
+BENCH_STAMP := $(VENV)/.bench-installed
+
+$(BENCH_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet -e '.[bench]'
+	touch $(BENCH_STAMP)
+
+bench: $(BENCH_STAMP)
+	$(PY) -m bench.run
+
+bench-quick: $(BENCH_STAMP)
+	$(PY) -m bench.run --quick
+
 clean:
-	rm -rf $(VENV) demo.db demo.db-* *.egg-info
+	rm -rf $(VENV) demo.db demo.db-* demo-warc *.egg-info

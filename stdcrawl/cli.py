@@ -37,8 +37,9 @@ def cmd_crawl(args) -> int:
         jobdir=args.jobdir,
         log_file=args.log_file,
         log_level="INFO" if args.verbose else ("WARNING" if interactive else "ERROR"),
-        progress=interactive and not args.quiet,
+        progress=args.progress_seconds if interactive and not args.quiet else 0,
         contact=args.contact,
+        no_warc=args.no_warc,
     )
     summary = run_crawl(opts)
     if args.summary_json:
@@ -55,7 +56,7 @@ def cmd_demo(args) -> int:
 
     db = Path(args.db or "demo.db")
     print(f"Serving the fixture site on 127.0.0.1 and crawling it into {db} …", file=sys.stderr)
-    summary = run_demo(db, progress=sys.stderr.isatty())
+    summary = run_demo(db, progress=2.0 if sys.stderr.isatty() else 0)
     print(summary_line(summary))
     if summary.get("crawl_id") is None:
         return summary["exit_code"]
@@ -99,6 +100,100 @@ def cmd_stats(args) -> int:
     return EXIT_OK
 
 
+def _filter_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--section", help="section name or directory, e.g. 'Sci-Tech News' or ChinaNews")
+    parser.add_argument("--since", help="from this day, month or year on (YYYY[-MM[-DD]], Beijing time)")
+    parser.add_argument("--until", help="up to this day, month or year, inclusive")
+    parser.add_argument("--author", help="part of an author's name, any case")
+
+
+def _filters(args) -> dict:
+    return {"section": args.section, "since": args.since, "until": args.until, "author": args.author}
+
+
+def cmd_search(args) -> int:
+    from stdcrawl.api import open_archive
+    from stdcrawl.export import stdout_may_close
+    from stdcrawl.search import QueryError, render_hits
+    from stdcrawl.store import ArchiveError
+
+    bold = args.format == "table" and sys.stdout.isatty()
+    try:
+        with open_archive(resolve_db_path(args.db)) as archive:
+            hits = archive.search(
+                args.query, **_filters(args), limit=args.limit, mode=args.mode,
+                highlight=("\033[1m", "\033[0m") if bold else ("**", "**"),
+            )
+    except (ArchiveError, QueryError) as exc:
+        print(f"stdcrawl search: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if hits.note or not hits:
+        print(f"stdcrawl search: {hits.note or 'no articles match'}", file=sys.stderr)
+    with stdout_may_close():
+        render_hits(hits, args.format, sys.stdout)
+    return EXIT_OK
+
+
+def cmd_export(args) -> int:
+    from stdcrawl.api import open_archive
+    from stdcrawl.export import ExportError, export
+    from stdcrawl.search import QueryError
+    from stdcrawl.store import ArchiveError
+
+    try:
+        with open_archive(resolve_db_path(args.db)) as archive:
+            count = export(archive, args.format, args.out, query=args.query, **_filters(args))
+    except (ArchiveError, ExportError, QueryError) as exc:
+        print(f"stdcrawl export: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.out != "-":
+        print(f"{count} articles written to {args.out}", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_serve(args) -> int:
+    from stdcrawl.serve import serve
+    from stdcrawl.store import ArchiveError
+
+    try:
+        return serve(resolve_db_path(args.db), host=args.host, port=args.port, live=args.live)
+    except ArchiveError as exc:
+        print(f"stdcrawl serve: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+def cmd_reparse(args) -> int:
+    from stdcrawl.extensions import EXIT_FAILURES, EXIT_LOCKED
+    from stdcrawl.lock import LockHeld
+    from stdcrawl.reparse import reparse
+    from stdcrawl.store import ArchiveError
+
+    try:
+        report = reparse(resolve_db_path(args.db), since=args.since, article_id=args.article_id, dry_run=args.dry_run)
+    except LockHeld as exc:
+        print(f"stdcrawl reparse: {exc}", file=sys.stderr)
+        return EXIT_LOCKED
+    except (ArchiveError, ValueError) as exc:
+        print(f"stdcrawl reparse: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) if args.json else report.format())
+    return EXIT_FAILURES if report.problems else EXIT_OK
+
+
+def cmd_warc_check(args) -> int:
+    from stdcrawl.extensions import EXIT_FAILURES
+    from stdcrawl.store import ArchiveError
+    from stdcrawl.warc import check_captures
+
+    try:
+        report = check_captures(resolve_db_path(args.db))
+    except ArchiveError as exc:
+        print(f"stdcrawl warc check: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    print(report.format(), file=sys.stdout if report.ok else sys.stderr)
+    return EXIT_OK if report.ok else EXIT_FAILURES
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="stdcrawl", description="Archive the English channel of stdaily.com.")
     parser.add_argument("--version", action="version", version=f"stdcrawl {__version__}")
@@ -119,6 +214,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--log-file", help="write the full log here")
     p.add_argument("--summary-json", action="store_true", help="print the run summary as JSON")
     p.add_argument("--contact", help="operator contact (URL or mailto:) added to the User-Agent")
+    p.add_argument("--no-warc", action="store_true", help="do not keep the fetched pages as WARC (docs/warc.md)")
+    p.add_argument("--progress-seconds", type=float, default=5.0, help="progress line interval on a terminal (0: off)")
     p.add_argument("-q", "--quiet", action="store_true", help="print nothing on success")
     p.add_argument("-v", "--verbose", action="store_true", help="Scrapy's INFO log on stderr")
     p.set_defaults(func=cmd_crawl)
@@ -137,6 +234,45 @@ def build_parser() -> argparse.ArgumentParser:
     _db_arg(p)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_stats)
+
+    p = sub.add_parser("search", help="full-text search, best matches first, with snippets")
+    _db_arg(p)
+    p.add_argument("query", help="words, \"a phrase\", OR, NOT, prefix*, title:word (FTS5 syntax)")
+    _filter_args(p)
+    p.add_argument("--limit", type=int, default=20, help="at most this many results (default 20)")
+    p.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    p.add_argument("--mode", choices=("auto", "fts", "plain"), default="auto",
+                   help="auto: FTS5 syntax, else plain words (default); fts: syntax errors are errors; plain: words only")
+    p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("export", help="write articles as JSON Lines, CSV or Parquet")
+    _db_arg(p)
+    p.add_argument("--format", choices=("jsonl", "csv", "parquet"), required=True)
+    p.add_argument("--out", required=True, help="the file to write ('-': stdout, for jsonl and csv)")
+    p.add_argument("--query", help="only articles matching this full-text query")
+    _filter_args(p)
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("serve", help="browse the archive in Datasette, read-only (needs stdcrawl[serve])")
+    _db_arg(p)
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
+    p.add_argument("--port", type=int, default=8001)
+    p.add_argument("--live", action="store_true", help="not immutable: see what a running crawl writes")
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("reparse", help="re-extract articles from the stored WARC captures, offline")
+    _db_arg(p)
+    p.add_argument("--since", help="only captures fetched on or after this day (YYYY-MM-DD)")
+    p.add_argument("--article-id", help="only this article, e.g. g3-1925612")
+    p.add_argument("--dry-run", action="store_true", help="write nothing; show field by field what would change")
+    p.add_argument("--json", action="store_true", help="the report as JSON")
+    p.set_defaults(func=cmd_reparse)
+
+    p = sub.add_parser("warc", help="the WARC files of the archive (docs/warc.md)")
+    warc = p.add_subparsers(dest="warc_command", required=True)
+    p = warc.add_parser("check", help="verify that every captures row points at a readable record with good digests")
+    _db_arg(p)
+    p.set_defaults(func=cmd_warc_check)
     return parser
 
 

@@ -13,7 +13,7 @@ EXAMPLE_SQL = """select section, substr(published_at, 1, 7) as month, count(*) a
 from articles group by section, month order by month desc limit 10;"""
 
 
-def run_demo(db: Path, site_root: Path = FIXTURE_SITE, progress: bool = False) -> dict:
+def run_demo(db: Path, site_root: Path = FIXTURE_SITE, progress: float = 0) -> dict:
     """Crawl the fixture site (served on 127.0.0.1) into `db`; the run's summary."""
     if not site_root.is_dir():
         raise FileNotFoundError(f"no fixture site at {site_root} (run from a stdcrawl checkout)")

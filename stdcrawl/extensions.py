@@ -43,6 +43,8 @@ class ArchiveRun:
         self.pending_articles: list[dict] = []
         self.pending_fetches: list[dict] = []
         self.deferred_fetches: list[dict] = []  # list pages: written only if the run completes
+        self.pending_captures: list[dict] = []  # `captures` rows of WARC records (capture.py)
+        self.warc = None  # the run's WarcWriter (capture.py): synced before each batch, closed at the end
         self._flusher = None
         self.failed_to_open: str | None = None
         self.previous_complete = False
@@ -93,12 +95,17 @@ class ArchiveRun:
     def add_fetch(self, fetch: dict, *, at_end: bool = False) -> None:
         (self.deferred_fetches if at_end else self.pending_fetches).append(fetch)
 
+    def add_capture(self, capture: dict) -> None:
+        self.pending_captures.append(capture)
+
     def flush(self) -> None:
-        if self.archive is None or not (self.pending_articles or self.pending_fetches):
+        if self.archive is None or not (self.pending_articles or self.pending_fetches or self.pending_captures):
             return
-        articles, fetches = self.pending_articles, self.pending_fetches
-        self.pending_articles, self.pending_fetches = [], []
-        counts = self.archive.write_batch(articles, fetches, self.crawl_id)
+        articles, fetches, captures = self.pending_articles, self.pending_fetches, self.pending_captures
+        self.pending_articles, self.pending_fetches, self.pending_captures = [], [], []
+        if captures and self.warc is not None:
+            self.warc.sync()  # the records are on disk before the rows pointing at them commit
+        counts = self.archive.write_batch(articles, fetches, self.crawl_id, captures)
         stats = self.crawler.stats
         for outcome, n in counts.items():
             if n:
@@ -115,6 +122,7 @@ class ArchiveRun:
             if reason == "finished":
                 self.pending_fetches.extend(self.deferred_fetches)
             self.flush()
+            self.crawler.stats.set_value(f"{STAT}/sections_from_list", self.archive.infer_sections())
             summary = run_summary(self.crawler.stats.get_stats(), reason)
             self.crawler.stats.set_value(f"{STAT}/summary", summary)
             self.archive.finish_crawl(
@@ -125,6 +133,8 @@ class ArchiveRun:
                 stats={k: v for k, v in self.crawler.stats.get_stats().items() if k != f"{STAT}/summary"},
             )
         finally:
+            if self.warc is not None:
+                self.warc.close()
             self.archive.close()
             if self.lock:
                 self.lock.release()
@@ -182,6 +192,10 @@ def run_summary(stats: dict, reason: str) -> dict:
         "complete": int(reason == "finished" and not stats.get(f"{STAT}/list_failed", 0)),
         "status_counts": status_counts,
         "failure_reasons": {**{f"dropped/{k}": v for k, v in dropped.items()}, **failures},
+        # WARC capture (capture.py): bytes added and records by type
+        "warc_bytes": stats.get(f"{STAT}/warc/bytes", 0),
+        "warc_responses": stats.get(f"{STAT}/warc/response", 0),
+        "warc_revisits": stats.get(f"{STAT}/warc/revisit", 0),
     }
 
 

@@ -42,8 +42,9 @@ class CrawlOptions:
     jobdir: str | None = None
     log_file: str | None = None
     log_level: str = "WARNING"
-    progress: bool = False
+    progress: float = 0  # seconds between progress lines on stderr (0: none)
     contact: str | None = None
+    no_warc: bool = False
     extra_settings: dict = field(default_factory=dict)
 
 
@@ -71,7 +72,8 @@ def crawl_settings(opts: CrawlOptions) -> Settings:
         "STDCRAWL_STOP_AFTER": opts.stop_after,
         "STDCRAWL_RECHECK_DAYS": opts.recheck_days,
         "STDCRAWL_LOCK_HELD": True,
-        "STDCRAWL_PROGRESS_SECONDS": 5.0 if opts.progress else 0,
+        "STDCRAWL_PROGRESS_SECONDS": float(opts.progress or 0),
+        "STDCRAWL_WARC_ENABLED": not opts.no_warc,
         "LOG_LEVEL": opts.log_level,
         "LOG_INSTALL_ROOT_HANDLER": True,
     }
@@ -158,6 +160,8 @@ def summary_line(summary: dict) -> str:
         f"{summary.get('list_pages', 0)} list pages, articles {summary.get('articles_new', 0)} new / "
         f"{summary.get('articles_updated', 0)} updated / {summary.get('articles_unchanged', 0)} unchanged / "
         f"{summary.get('articles_failed', 0)} failed, {summary.get('duplicates', 0)} duplicates"
+        + (f"; WARC +{summary['warc_bytes']:,} bytes ({summary.get('warc_responses', 0)} responses, "
+           f"{summary.get('warc_revisits', 0)} revisits)" if summary.get("warc_bytes") else "")
         + (f"; {summary['message']}" if summary.get("message") else "")
     )
 

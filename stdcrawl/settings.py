@@ -51,6 +51,9 @@ EXTENSIONS = {
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "stdcrawl.middlewares.BackoffRetryMiddleware": 550,
+    #: Above HttpCompressionMiddleware (590) and RedirectMiddleware (600): it
+    #: sees the bytes as received and every 3xx (docs/warc.md).
+    "stdcrawl.capture.WarcCaptureMiddleware": 950,
 }
 
 ITEM_PIPELINES = {
@@ -79,6 +82,13 @@ STDCRAWL_STOP_AFTER = 1
 STDCRAWL_RECHECK_DAYS = 3.0
 #: Progress lines on stderr every this many seconds (0: off).
 STDCRAWL_PROGRESS_SECONDS = 10.0
+#: Every fetched page is kept as WARC, so the archive can be re-extracted
+#: offline (`stdcrawl reparse`); `--no-warc` turns it off.
+STDCRAWL_WARC_ENABLED = True
+#: WARC folder; None: `<db stem>-warc/` beside the database.
+STDCRAWL_WARC_DIR = None
+#: A WARC file is closed and the next begun past this size: 1 GB, the usual convention.
+STDCRAWL_WARC_MAX_BYTES = 1_000_000_000
 
 LOG_LEVEL = "INFO"
 #: Scrapy's default; stated so the asyncio reactor is explicit.

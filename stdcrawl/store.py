@@ -2,7 +2,8 @@
 
 Tables (documented for researchers in docs/schema.md, checked by a test):
 `articles`, `images`, `related_headlines`, `article_urls`, `article_versions`,
-`url_state`, `crawls`, plus the `articles_fts` full-text index. The schema is
+`url_state`, `crawls`, `captures` (the WARC index, docs/warc.md), plus the
+`articles_fts` full-text index. The schema is
 created or migrated on open; `PRAGMA user_version` holds its version.
 
 All writes of one batch happen in one transaction, so a crash (even SIGKILL)
@@ -16,8 +17,10 @@ import hashlib
 import json
 import os
 import sqlite3
+from collections import Counter
 from collections.abc import Iterable
 from datetime import datetime, timedelta, timezone
+from functools import lru_cache
 from pathlib import Path
 
 import sqlite_utils
@@ -230,6 +233,51 @@ class Archive:
         rows = list(self.db.query("select * from url_state where url = ?", [url]))
         return rows[0] if rows else None
 
+    def infer_sections(self) -> int:
+        """Give a section to articles whose page shows none (G4 pages have no
+        breadcrumb) from the list that linked them: the section most articles
+        found on the same list show. Marked `section_from_list` in
+        extraction_notes. Returns how many articles got one."""
+        from stdcrawl.site import list_family, url_path
+
+        orphans = list(self.db.query(
+            """select a.article_id, a.extraction_notes, s.found_on from articles a
+               join url_state s on s.url = a.canonical_url
+               where a.section = '' and s.found_on is not null"""
+        ))
+        if not orphans:
+            return 0
+
+        def family_of(found_on: str) -> str:
+            return "https://www.stdaily.com" + list_family(url_path(found_on))
+
+        # One pass over the articles that show a section, counting votes per
+        # list family (pages 1, 2, … of one list). A query per orphan scanned
+        # them all each time: quadratic, 27 % of a 5k-article crawl (issue 6).
+        votes: dict[str, Counter] = {}
+        for found_on, section, section_dir in self.db.execute(
+            """select s.found_on, a.section, a.section_dir from articles a
+               join url_state s on s.url = a.canonical_url
+               where a.section != '' and s.found_on is not null"""
+        ):
+            family = family_of(found_on)
+            if found_on[len(family): len(family) + 1] in (".", "_"):  # a list page of that family
+                votes.setdefault(family, Counter())[(section, section_dir)] += 1
+        updates = []
+        for row in orphans:
+            tally = votes.get(family_of(row["found_on"]))
+            if not tally:
+                continue
+            # most votes, then the first section name (as `order by count desc, section`)
+            section, section_dir = min(tally, key=lambda k: (-tally[k], k))
+            notes = sorted(set(json.loads(row["extraction_notes"] or "[]")) - {"no_section"} | {"section_from_list"})
+            updates.append((section, section_dir, _json(notes), row["article_id"]))
+        with self.db.atomic():
+            self.db.conn.executemany(
+                "update articles set section = ?, section_dir = ?, extraction_notes = ? where article_id = ?", updates
+            )
+        return len(updates)
+
     def known_list_urls(self) -> list[str]:
         """Canonical URLs of every list page fetched before (discovered lists included)."""
         return [r[0] for r in self.db.execute("select url from url_state where kind = 'list' order by url")]
@@ -247,31 +295,53 @@ class Archive:
             )
         )
 
+    def latest_payload_capture(self, canonical_url: str) -> dict | None:
+        """The URL's latest capture with a non-empty payload, with the record
+        holding that payload (a revisit's original): what a new capture is
+        compared with."""
+        return self._row(
+            """select coalesce(o.record_id, c.record_id) as record_id, coalesce(o.url, c.url) as url,
+                      coalesce(o.fetched_at, c.fetched_at) as fetched_at, c.payload_file, c.payload_offset,
+                      c.payload_digest
+               from captures c left join captures o on o.record_id = c.refers_to
+               where c.canonical_url = ? and c.payload_length > 0
+               order by c.capture_id desc limit 1""",
+            canonical_url,
+        )
+
     def count(self, table: str) -> int:
         return self.db.execute(f"select count(*) from [{table}]").fetchone()[0]
 
     # --- writes ----------------------------------------------------------------------
 
-    def write_batch(self, articles: Iterable[dict], fetches: Iterable[dict], crawl_id: int | None) -> dict:
-        """Store articles and URL fetch records in one transaction.
+    def write_batch(self, articles: Iterable[dict], fetches: Iterable[dict], crawl_id: int | None,
+                    captures: Iterable[dict] = ()) -> dict:
+        """Store articles, URL fetch records and WARC capture rows in one transaction.
 
         Returns counts: new, updated, unchanged, duplicate.
         """
         counts = {"new": 0, "updated": 0, "unchanged": 0, "duplicate": 0}
         with self.db.atomic():
+            new_rows: dict[str, dict] = {}  # new articles, inserted together below
             for article in articles:
-                counts[self._store_article(article, crawl_id)] += 1
+                counts[self._store_article(article, crawl_id, new_rows)] += 1
+            self._insert_articles(list(new_rows.values()))
             for fetch in fetches:
                 self._record_fetch(fetch)
+            self.db["captures"].insert_all(captures)
         return counts
 
-    def _store_article(self, a: dict, crawl_id: int | None) -> str:
+    def _store_article(self, a: dict, crawl_id: int | None, new_rows: dict[str, dict] | None = None) -> str:
+        """Write one article; a new one's row goes into `new_rows` (if given) for `_insert_articles`."""
         db = self.db
         now = utc_now()
         fp = fingerprint(a)
         if a.get("duplicate_of"):
             self._alias(a["canonical_url"], a["duplicate_of"], "duplicate", now)
             return "duplicate"
+        if new_rows and a["article_id"] in new_rows:  # the same article twice in one batch: the first is stored first
+            self._insert_articles(list(new_rows.values()))
+            new_rows.clear()
         existing = self._row("select * from articles where article_id = ?", a["article_id"])
         row = {
             "article_id": a["article_id"], "canonical_url": a["canonical_url"], "url": a["url"],
@@ -289,9 +359,16 @@ class Archive:
         }
         if existing is None:
             row.update(first_seen_at=now, last_changed_at=now)
-            db["articles"].insert(row)
+            if new_rows is None:
+                self._insert_articles([row])
+            else:
+                new_rows[a["article_id"]] = row
             outcome = "new"
         else:
+            if not row["section"] and "section_from_list" in (existing["extraction_notes"] or ""):
+                # the page still shows no section: keep the one its list gave (infer_sections)
+                row.update(section=existing["section"], section_dir=existing["section_dir"],
+                           extraction_notes=existing["extraction_notes"])
             changed = [c for c in COMPARED_COLUMNS if existing[c] != row[c]]
             versioned = [c for c in VERSIONED_FIELDS if existing[c] != row[c]]
             if versioned:
@@ -312,19 +389,40 @@ class Archive:
                     a["article_id"], {"last_seen_at": now, "fetched_at": a["fetched_at"], "url": a["url"], "crawl_id": crawl_id}
                 )
                 outcome = "unchanged"
-        db.execute("delete from images where article_id = ?", [a["article_id"]])
-        db["images"].insert_all(
-            ({"article_id": a["article_id"], "position": i, **img} for i, img in enumerate(a["images"])),
+        aid = a["article_id"]
+        conn = db.conn
+        conn.execute("delete from images where article_id = ?", [aid])
+        conn.executemany(
+            "insert into images (article_id, position, src, caption) values (?, ?, ?, ?)",
+            [(aid, i, img.get("src"), img.get("caption")) for i, img in enumerate(a["images"])],
         )
-        db.execute("delete from related_headlines where article_id = ?", [a["article_id"]])
-        db["related_headlines"].insert_all(
-            (
-                {"article_id": a["article_id"], "position": i, "seen_at": a["fetched_at"], **rel}
-                for i, rel in enumerate(a["related"])
-            ),
+        conn.execute("delete from related_headlines where article_id = ?", [aid])
+        conn.executemany(
+            "insert into related_headlines (article_id, position, title, summary, url, seen_at) values (?, ?, ?, ?, ?, ?)",
+            [(aid, i, rel.get("title"), rel.get("summary"), rel.get("url"), a["fetched_at"])
+             for i, rel in enumerate(a["related"])],
         )
-        self._alias(a["canonical_url"], a["article_id"], "canonical", now)
+        self._alias(a["canonical_url"], aid, "canonical", now)
         return outcome
+
+    def _insert_articles(self, rows: list[dict]) -> None:
+        """New article rows (same keys), many to a statement.
+
+        The FTS5 insert trigger makes SQLite open a statement savepoint, and
+        FTS5 writes its pending index out as a new segment at each one: one
+        row a statement made ≈ 2× the index work of sqlite-utils' multi-row
+        `insert_all`. sqlite-utils' `insert()` also inspects the table on
+        every call. So: plain multi-row INSERTs, at most 999 values each.
+        """
+        if not rows:
+            return
+        columns = tuple(rows[0])
+        per_statement = max(1, 999 // len(columns))
+        for start in range(0, len(rows), per_statement):
+            chunk = rows[start: start + per_statement]
+            self.db.conn.execute(
+                _insert_sql("articles", columns, len(chunk)), [row[c] for row in chunk for c in columns]
+            )
 
     def _alias(self, url: str, article_id: str, relation: str, now: str) -> None:
         self.db.execute(
@@ -367,6 +465,13 @@ class Archive:
 
 
 
+@lru_cache(maxsize=64)
+def _insert_sql(table: str, columns: tuple[str, ...], rows: int) -> str:
+    """`insert into table (columns…) values (?, …), …` for `rows` rows."""
+    values = "(" + ", ".join("?" * len(columns)) + ")"
+    return f"insert into [{table}] ({', '.join(f'[{c}]' for c in columns)}) values {', '.join([values] * rows)}"
+
+
 def _create_fts_update_trigger(db: sqlite_utils.Database) -> None:
     """Reindex an article only when its indexed text really changed.
 
@@ -388,10 +493,28 @@ END"""
     )
 
 
+def _create_captures(db: sqlite_utils.Database) -> None:
+    """`captures`: one row per fetch, pointing at its WARC record (docs/warc.md)."""
+    db["captures"].create(
+        {
+            "capture_id": int, "crawl_id": int, "record_id": str, "record_type": str, "url": str,
+            "canonical_url": str, "kind": str, "article_id": str, "section_hint": str, "fetched_at": str,
+            "status": int, "content_type": str, "payload_length": int, "payload_digest": str,
+            "warc_file": str, "warc_offset": int, "warc_length": int, "refers_to": str,
+            "payload_file": str, "payload_offset": int,
+        },
+        pk="capture_id", not_null={"record_id", "url", "warc_file", "warc_offset"}, if_not_exists=True,
+    )
+    db["captures"].create_index(["record_id"], unique=True, if_not_exists=True)
+    db["captures"].create_index(["canonical_url"], if_not_exists=True)
+    db["captures"].create_index(["article_id"], if_not_exists=True)
+
+
 #: The schema's history: (version, migration). A new table or column is a new
 #: entry here and a line at the top of CHANGELOG.md.
 MIGRATIONS = [
     (1, Archive._create_v1),
     (2, _create_fts_update_trigger),  # v1 archives reindexed identical text on full-row updates
+    (3, _create_captures),  # the WARC index (issue 4)
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]

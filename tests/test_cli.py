@@ -54,3 +54,15 @@ def test_extract_refuses_a_missing_file_and_a_non_article_url(tmp_path):
 def test_stats_on_a_missing_archive_says_so(tmp_path):
     result = run_stdcrawl("stats", "--db", str(tmp_path / "none.db"))
     assert result.returncode == 2 and "no archive" in result.stderr
+
+
+def test_extract_prints_one_article_as_json():
+    from .conftest import FIXTURES
+
+    page = FIXTURES / "site/English/WorldNews/2021-11/04/content_1232045.shtml"
+    result = run_stdcrawl("extract", str(page), "--url", "http://www.stdaily.com/English/WorldNews/2021-11/04/content_1232045.shtml")
+    assert result.returncode == 0, result.stderr
+    article = json.loads(result.stdout)
+    assert article["title"] == "Innovation Drives Guangdong's High-quality Development"
+    assert article["published_at"] == "2021-11-04T09:49:22+08:00"
+    assert {"url", "fetched_at", "images", "related", "word_count"} <= set(article)

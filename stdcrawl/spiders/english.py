@@ -28,6 +28,8 @@ from stdcrawl.normalize import parse_since, utc_now
 
 NEXT_TEXTS = frozenset({"next", "next page", "下一页", ">", "›", "»", "next >", "next»"})
 HANDLED_STATUSES = [304, 404, 410]
+#: Article requests go before list requests (priority 0).
+ARTICLE_PRIORITY = 10
 
 
 class EnglishSpider(scrapy.Spider):
@@ -122,7 +124,6 @@ class EnglishSpider(scrapy.Spider):
             callback=self.parse_list,
             errback=self.on_error,
             headers=self._conditional_headers(validators),
-            priority=10,
             meta={
                 "handle_httpstatus_list": HANDLED_STATUSES,
                 "kind": "list",
@@ -139,6 +140,10 @@ class EnglishSpider(scrapy.Spider):
             errback=self.on_error,
             headers=self._conditional_headers(validators),
             dont_filter=recheck,
+            # Articles before the next list page: the queue then holds a list
+            # page's worth of articles, not the whole site's (≈ 3 KB a request:
+            # +58 MB at 20k articles when list pages went first; issue 6).
+            priority=ARTICLE_PRIORITY,
             meta={
                 "handle_httpstatus_list": HANDLED_STATUSES,
                 "kind": "article",
@@ -268,6 +273,7 @@ class EnglishSpider(scrapy.Spider):
             stats.inc_value(f"{STAT}/failed/not_html")
             return
         raw = raw_from_response(response)
+        raw["fetched_at"] = meta.get("stdcrawl_fetched_at", raw["fetched_at"])  # the WARC record's time
         raw["section_hint"] = meta.get("section_hint", "")
         yield raw
         for rel in raw["related"]:

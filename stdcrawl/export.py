@@ -1,0 +1,146 @@
+"""Streaming exports of articles: JSON Lines, CSV and Parquet.
+
+Rows come one at a time from `ArchiveReader.articles()` (one SQLite cursor)
+and are written as they come, so memory stays flat however large the
+archive. Nested fields take the form each format's users expect:
+
+- JSONL: lists and records as real JSON arrays and objects.
+- CSV: lists of strings (`authors`, `breadcrumb`, `extraction_notes`)
+  joined with `"; "`; lists of records (`images`, `related`) as JSON text;
+  NULL as an empty cell.
+- Parquet: `list<string>` and `list<struct<…>>` columns (needs pyarrow:
+  `pip install 'stdcrawl[parquet]'`), written in record batches.
+
+A file export is written beside its target and renamed into place, so an
+interrupted export never leaves a truncated file under the final name.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import sys
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from itertools import islice
+from pathlib import Path
+from typing import TextIO
+
+FORMATS = ("jsonl", "csv", "parquet")
+#: Rows per Parquet record batch (and row group): ~1,000 articles are a few MB.
+PARQUET_BATCH_ROWS = 1000
+_STRUCT_FIELDS = {"images": ("src", "caption"), "related": ("title", "summary", "url")}
+
+
+class ExportError(RuntimeError):
+    """The export cannot be written (format, missing pyarrow, destination)."""
+
+
+def write_jsonl(rows: Iterable[dict], out: TextIO) -> int:
+    count = 0
+    for count, row in enumerate(rows, 1):
+        out.write(json.dumps(row, ensure_ascii=False))
+        out.write("\n")
+    return count
+
+
+def csv_cell(kind: str, value) -> str | int | float:
+    """One value as a CSV cell (see the module docstring)."""
+    if value is None:
+        return ""
+    if kind == "strings":
+        return "; ".join(value)
+    if kind in _STRUCT_FIELDS:
+        return json.dumps(value, ensure_ascii=False)
+    return value
+
+
+def write_csv(rows: Iterable[dict], fields: list[tuple[str, str]], out: TextIO) -> int:
+    writer = csv.writer(out)
+    writer.writerow([name for name, _ in fields])
+    count = 0
+    for count, row in enumerate(rows, 1):
+        writer.writerow([csv_cell(kind, row[name]) for name, kind in fields])
+    return count
+
+
+def parquet_schema(fields: list[tuple[str, str]]):
+    """The Arrow schema of an article export."""
+    import pyarrow as pa
+
+    def arrow_type(name: str, kind: str):
+        if kind in _STRUCT_FIELDS:
+            return pa.list_(pa.struct([(f, pa.string()) for f in _STRUCT_FIELDS[kind]]))
+        return {"integer": pa.int64(), "real": pa.float64(), "strings": pa.list_(pa.string())}.get(kind, pa.string())
+
+    return pa.schema([(name, arrow_type(name, kind)) for name, kind in fields])
+
+
+def write_parquet(rows: Iterable[dict], fields: list[tuple[str, str]], path: Path) -> int:
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise ExportError("Parquet export needs pyarrow: pip install 'stdcrawl[parquet]'") from None
+    schema = parquet_schema(fields)
+    count = 0
+    rows = iter(rows)
+    with pq.ParquetWriter(path, schema, compression="zstd") as writer:
+        while True:
+            batch = list(islice(rows, PARQUET_BATCH_ROWS))
+            if not batch:
+                return count
+            writer.write_batch(pa.RecordBatch.from_pylist(batch, schema=schema))
+            count += len(batch)
+            del batch  # before the next one is read: one batch in memory, not two
+
+
+def export(reader, fmt: str, out: str | Path, **filters) -> int:
+    """Write the articles of `reader` (an ArchiveReader) matching `filters` to `out`.
+
+    `out` is a file path, or "-" for stdout (jsonl and csv). Returns the
+    number of articles written.
+    """
+    if fmt not in FORMATS:
+        raise ExportError(f"unknown export format {fmt!r} (one of {', '.join(FORMATS)})")
+    fields = reader.fields()
+    rows = reader.articles(**filters)
+    if str(out) == "-":
+        if fmt == "parquet":
+            raise ExportError("Parquet is a binary file format: give --out a file name")
+        count = 0  # unknown when the reader stopped early
+        with stdout_may_close():
+            count = write_jsonl(rows, sys.stdout) if fmt == "jsonl" else write_csv(rows, fields, sys.stdout)
+        return count
+    with _replace_when_done(Path(out)) as tmp:
+        if fmt == "parquet":
+            return write_parquet(rows, fields, tmp)
+        with tmp.open("w", encoding="utf-8", newline="") as fh:
+            return write_jsonl(rows, fh) if fmt == "jsonl" else write_csv(rows, fields, fh)
+
+
+@contextmanager
+def _replace_when_done(target: Path) -> Iterator[Path]:
+    """A temporary path beside `target`, renamed to it on success, removed on failure."""
+    if not target.parent.is_dir():
+        raise ExportError(f"cannot write {target}: no directory {target.parent}")
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        yield tmp
+        os.replace(tmp, target)
+    except OSError as exc:
+        raise ExportError(f"cannot write {target}: {exc.strerror or exc}") from None
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+@contextmanager
+def stdout_may_close() -> Iterator[None]:
+    """`stdcrawl export --out - | head` stops quietly when `head` has seen enough (search too)."""
+    try:
+        yield
+        sys.stdout.flush()
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())

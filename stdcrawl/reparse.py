@@ -1,0 +1,310 @@
+"""`stdcrawl reparse`: re-extract the archive from its WARC captures, offline.
+
+For each article, the latest capture that brought its page (status 200,
+non-empty payload) is read back from the WARC files, its Content-Encoding
+undone as Scrapy's HttpCompressionMiddleware would, and the page goes through
+the crawl's own steps: `raw_from_response` → `normalize_article` →
+`validate_article` → `Deduper` → `Archive.write_batch` (which keeps the
+previous title and body in `article_versions` when they change). No network,
+no Scrapy engine.
+
+Only articles whose fields (or extractor version) differ are written, so a
+reparse does not pretend to have seen unchanged articles again; rows written
+carry the crawl id of the capture they came from. `dry_run` computes the same
+articles and reports, field by field, what would change.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import zlib
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from scrapy.http import Headers, TextResponse
+from scrapy.responsetypes import responsetypes
+
+from stdcrawl import EXTRACTOR_VERSION
+from stdcrawl.extract import raw_from_response
+from stdcrawl.items import GOLDEN_FIELDS
+from stdcrawl.lock import RunLock
+from stdcrawl.normalize import normalize_article, parse_since
+from stdcrawl.pipelines import Deduper, validate_article
+from stdcrawl.store import JSON_COLUMNS, Archive, ArchiveError
+from stdcrawl.warc import RENAMED_TRANSFER_ENCODING, WarcReader, payload_digest
+
+#: Fields compared with the stored row (everything extracted, plus who extracted it).
+DIFF_FIELDS: tuple[str, ...] = (*GOLDEN_FIELDS, "extractor_version")
+#: Articles per write transaction.
+BATCH_SIZE = 200
+EXAMPLES_PER_FIELD = 3
+
+
+class NoCaptures(ArchiveError):
+    """The archive has no `captures` table (made before WARC capture)."""
+
+
+@dataclass
+class ReparseReport:
+    """What a reparse read, found and changed (or would change)."""
+
+    dry_run: bool
+    captures: int = 0
+    articles: int = 0
+    outcomes: Counter = field(default_factory=Counter)  # new, updated, unchanged, duplicate
+    dropped: Counter = field(default_factory=Counter)  # reason -> captures that gave no article
+    field_changes: Counter = field(default_factory=Counter)  # field -> articles whose field changes
+    examples: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # field -> (article_id, change)
+    problems: list[str] = field(default_factory=list)  # unreadable or corrupt captures
+    seconds: float = 0.0
+
+    @property
+    def articles_per_second(self) -> float:
+        return self.articles / self.seconds if self.seconds else 0.0
+
+    def to_dict(self) -> dict:
+        return {
+            "dry_run": self.dry_run, "captures": self.captures, "articles": self.articles,
+            "outcomes": dict(self.outcomes), "dropped": dict(self.dropped),
+            "field_changes": dict(self.field_changes), "examples": self.examples,
+            "problems": self.problems, "seconds": round(self.seconds, 3),
+            "articles_per_second": round(self.articles_per_second, 1),
+        }
+
+    def format(self) -> str:
+        verb = "would be" if self.dry_run else "were"
+        o = self.outcomes
+        lines = [
+            f"reparse{' (dry run)' if self.dry_run else ''}: {self.captures} captures read, "
+            f"{self.articles} articles extracted in {self.seconds:.1f}s ({self.articles_per_second:.0f} articles/s)",
+            f"articles that {verb}: {o['new']} new, {o['updated']} updated, {o['unchanged']} unchanged, "
+            f"{o['duplicate']} duplicates",
+        ]
+        if self.dropped:
+            lines.append("no article from: " + ", ".join(f"{n} {r}" for r, n in sorted(self.dropped.items())))
+        if self.field_changes:
+            lines.append(f"fields that {'would change' if self.dry_run else 'changed'} (articles):")
+            for name, n in self.field_changes.most_common():
+                lines.append(f"  {name:20s} {n:6d}")
+                lines += [f"      {aid}: {change}" for aid, change in self.examples.get(name, [])]
+        else:
+            lines.append("no field changes")
+        lines += [f"problem: {p}" for p in self.problems]
+        return "\n".join(lines)
+
+
+def reparse(db_path: str | Path, since: str | None = None, article_id: str | None = None,
+            dry_run: bool = False) -> ReparseReport:
+    """Re-extract articles from their stored captures; write what changed unless `dry_run`.
+
+    `since` (a date) limits it to captures fetched on or after it,
+    `article_id` to one article. Raises ArchiveError (NoCaptures) when the
+    archive cannot be read, LockHeld when a crawl holds it, ValueError for a
+    bad `since`.
+    """
+    started = time.monotonic()
+    db_path = Path(db_path)
+    since_iso = parse_since(since).isoformat() if since else None
+    report = ReparseReport(dry_run=dry_run)
+    if not db_path.exists():
+        raise ArchiveError(f"no archive at {db_path}")
+    lock = None if dry_run else RunLock(db_path)
+    if lock:
+        lock.acquire()
+    try:
+        with Archive(db_path, readonly=dry_run) as archive, WarcReader(db_path.resolve().parent) as reader:
+            if "captures" not in archive.db.table_names():
+                raise NoCaptures(f"{db_path} has no captures: it was made before WARC capture")
+            _run(archive, reader, select_captures(archive, since_iso, article_id), report)
+    finally:
+        if lock:
+            lock.release()
+    report.seconds = time.monotonic() - started
+    return report
+
+
+def select_captures(archive: Archive, since_iso: str | None = None, article_id: str | None = None) -> list[dict]:
+    """Each article's latest capture with a page (status 200, a payload), in capture order."""
+    where = ["article_id is not null", "status = 200", "payload_length > 0"]
+    params: list = []
+    if since_iso:
+        where.append("fetched_at >= ?")
+        params.append(since_iso)
+    if article_id:
+        where.append("article_id = ?")
+        params.append(article_id)
+    sql = f"""select c.* from captures c join (
+                  select max(capture_id) as capture_id from captures where {' and '.join(where)} group by article_id
+              ) latest using (capture_id) order by c.capture_id"""
+    return [dict(r) for r in archive.db.query(sql, params)]
+
+
+def _run(archive: Archive, reader: WarcReader, captures: list[dict], report: ReparseReport) -> None:
+    deduper = Deduper(archive)
+    batch: list[dict] = []
+    batch_crawl = None
+    written = 0
+    for cap in captures:
+        report.captures += 1
+        try:
+            response = response_from_capture(cap, reader)
+        except Exception as exc:  # whatever makes a record unreadable: reported, and the rest goes on
+            report.problems.append(f"capture {cap['capture_id']} ({cap['warc_file']}@{cap['warc_offset']}): {exc}")
+            report.dropped["unreadable"] += 1
+            continue
+        article, reason = article_from_capture(cap, response)
+        if reason:
+            report.dropped[reason] += 1
+            continue
+        report.articles += 1
+        twin = deduper.duplicate_of(article)
+        if twin == article["article_id"]:
+            report.dropped["same_url_twice"] += 1
+            continue
+        if twin:
+            article["duplicate_of"] = twin
+            report.outcomes["duplicate"] += 1
+            if archive.known_article_url(article["canonical_url"]):
+                continue  # already recorded as a URL of its twin
+        else:
+            stored = stored_article(archive, article["article_id"])
+            keep_inferred_section(article, stored)
+            changes = diff_article(stored, article) if stored else {}
+            report.outcomes["new" if stored is None else "updated" if set(changes) - {"extractor_version"}
+                            else "unchanged"] += 1
+            for name, change in changes.items():
+                report.field_changes[name] += 1
+                examples = report.examples.setdefault(name, [])
+                if len(examples) < EXAMPLES_PER_FIELD:
+                    examples.append((article["article_id"], change))
+            if stored is not None and not changes:
+                continue  # nothing to write: the stored row is what this extractor gives
+        if report.dry_run:
+            continue
+        if batch and (len(batch) >= BATCH_SIZE or cap["crawl_id"] != batch_crawl):
+            archive.write_batch(batch, [], batch_crawl)
+            batch = []
+        batch_crawl = cap["crawl_id"]
+        batch.append(article)
+        written += 1
+    if batch:
+        archive.write_batch(batch, [], batch_crawl)
+    if written:
+        archive.infer_sections()  # as a crawl does when it closes
+
+
+def response_from_capture(cap: dict, reader: WarcReader) -> TextResponse:
+    """The page of a capture, as the spider's callback received it."""
+    record = reader.read(cap["warc_file"], cap["warc_offset"])
+    if cap["record_type"] == "revisit":
+        payload = reader.read(cap["payload_file"], cap["payload_offset"]).payload
+    else:
+        payload = record.payload
+    if payload_digest(payload) != cap["payload_digest"]:
+        raise ValueError("payload digest mismatch")
+    grouped: dict[str, list[str]] = {}
+    for name, value in record.headers:
+        if name != RENAMED_TRANSFER_ENCODING:
+            grouped.setdefault(name, []).append(value)
+    headers = Headers(grouped, encoding="latin-1")
+    encoding = ",".join(v.decode("latin-1") for v in headers.getlist("Content-Encoding"))
+    body, left = decode_body(payload, encoding)
+    if left:
+        headers["Content-Encoding"] = ",".join(left)
+    elif encoding:
+        del headers["Content-Encoding"]
+    cls = responsetypes.from_args(headers=headers, url=cap["url"], body=body)
+    return cls(url=cap["url"], status=cap["status"], headers=headers, body=body)
+
+
+def article_from_capture(cap: dict, response) -> tuple[dict | None, str | None]:
+    """The normalized article of a captured page, or the reason there is none."""
+    if not isinstance(response, TextResponse):
+        return None, "not_html"
+    raw = raw_from_response(response)
+    raw["section_hint"] = cap["section_hint"] or ""
+    raw["fetched_at"] = cap["fetched_at"]
+    article = normalize_article(raw)
+    article["extractor_version"] = EXTRACTOR_VERSION
+    reason = validate_article(article)
+    return (None, reason) if reason else (article, None)
+
+
+def keep_inferred_section(article: dict, stored: dict | None) -> None:
+    """A page without a section keeps the one the archive inferred from its
+    list (`Archive.infer_sections`, `section_from_list`) instead of losing it."""
+    if article["section"] or not stored or "section_from_list" not in stored["extraction_notes"]:
+        return
+    article["section"], article["section_dir"] = stored["section"], stored["section_dir"]
+    article["extraction_notes"] = sorted(set(article["extraction_notes"]) - {"no_section"} | {"section_from_list"})
+
+
+def stored_article(archive: Archive, article_id: str) -> dict | None:
+    """An article as stored, in the shape `normalize_article` returns."""
+    row = next(iter(archive.db.query("select * from articles where article_id = ?", [article_id])), None)
+    if row is None:
+        return None
+    for name in JSON_COLUMNS:
+        row[name] = json.loads(row[name]) if row[name] else []
+    row["images"] = json.loads(row["images_json"]) if row["images_json"] else []
+    row["related"] = [
+        dict(r) for r in archive.db.query(
+            "select title, summary, url from related_headlines where article_id = ? order by position", [article_id]
+        )
+    ]
+    return row
+
+
+def diff_article(stored: dict, article: dict) -> dict[str, str]:
+    """Field -> a short `old → new` for every field that differs."""
+    return {name: _show(stored.get(name), article.get(name))
+            for name in DIFF_FIELDS if stored.get(name) != article.get(name)}
+
+
+def _show(old, new, width: int = 40) -> str:
+    if isinstance(old, str) and isinstance(new, str):
+        i = next((k for k, (a, b) in enumerate(zip(old, new)) if a != b), min(len(old), len(new)))
+        start = max(0, i - width // 2)
+
+        def cut(s: str) -> str:
+            return ("…" if start else "") + s[start:start + width] + ("…" if len(s) > start + width else "")
+
+        return f"{cut(old)!r} → {cut(new)!r}"
+    old_s, new_s = json.dumps(old, ensure_ascii=False), json.dumps(new, ensure_ascii=False)
+    shorten = lambda s: s if len(s) <= 2 * width else s[: 2 * width] + "…"  # noqa: E731
+    return f"{shorten(old_s)} → {shorten(new_s)}"
+
+
+#: Content-Encodings Scrapy's HttpCompressionMiddleware decodes, so reparse does too.
+DECODABLE = ("gzip", "x-gzip", "deflate", "br", "zstd")
+
+
+def decode_body(body: bytes, content_encoding: str | None) -> tuple[bytes, list[str]]:
+    """The body with its Content-Encoding undone, as Scrapy's
+    HttpCompressionMiddleware does it (last encoding first, stopping at one it
+    does not know); returns the body and the encodings left on it."""
+    codings = [c.strip().lower() for c in (content_encoding or "").split(",") if c.strip()]
+    while codings and codings[-1] in DECODABLE:
+        coding = codings.pop()
+        if coding in ("gzip", "x-gzip"):
+            from scrapy.utils.gz import gunzip
+
+            body = gunzip(body)
+        elif coding == "deflate":
+            try:
+                body = zlib.decompress(body)
+            except zlib.error:  # raw deflate, as some servers send it
+                body = zlib.decompress(body, -15)
+        elif coding == "br":
+            import brotli
+
+            body = brotli.decompress(body)
+        else:
+            try:
+                from compression import zstd  # Python 3.14+
+            except ImportError:
+                from backports import zstd
+            body = zstd.decompress(body)
+    return body, codings

@@ -1,0 +1,204 @@
+"""`stdcrawl serve`: browse an archive in Datasette, read-only.
+
+Datasette (`pip install 'stdcrawl[serve]'`) gets a generated metadata file:
+titles and descriptions of every table and column from docs/schema.md, facets
+on section, year and author, the full-text search box over `articles_fts`,
+and canned queries for the common questions. The file is opened immutable
+(Datasette never writes to it; counts are exact) unless a crawl may be
+writing to it at the same time, in which case it is opened read-only (`mode=ro`).
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import sys
+import tempfile
+from pathlib import Path
+
+from stdcrawl.schema_doc import load_schema_doc, plain
+from stdcrawl.store import SCHEMA_VERSION, Archive, ArchiveError
+from stdcrawl.views import view_statements
+
+DEFAULT_PORT = 8001
+#: Datasette settings: facets over ~20,000 JSON author lists need more than
+#: the default 200 ms; suggesting more facets costs ~1.5 s a page on 20,000
+#: articles (the configured ones are there); long bodies are cut in tables.
+SETTINGS = {
+    "facet_time_limit_ms": 2000, "sql_time_limit_ms": 5000, "truncate_cells_html": 300, "suggest_facets": "off",
+}
+
+#: Per-table Datasette options (beyond titles and descriptions).
+TABLE_OPTIONS: dict[str, dict] = {
+    "articles": {
+        "title": "Articles",
+        "facets": ["section", {"array": "authors"}, "generation"],
+        "sort_desc": "published_at",
+        "label_column": "title",
+        "fts_table": "articles_fts",
+        "fts_pk": "rowid",
+    },
+    "article_catalog": {
+        "title": "Article catalog",
+        "facets": ["section", "year", {"array": "authors"}],
+        "sort_desc": "published_at",
+        "fts_table": "articles_fts",
+        "fts_pk": "rowid",
+    },
+    "images": {"title": "Images", "facets": ["article_id"]},
+    "related_headlines": {"title": "Related headlines (Top News)"},
+    "article_urls": {"title": "Article URLs", "facets": ["relation"]},
+    "article_versions": {"title": "Earlier versions of articles", "sort_desc": "replaced_at"},
+    "crawls": {"title": "Crawl runs", "sort_desc": "crawl_id", "facets": ["status", "mode"]},
+    "url_state": {"title": "URL fetch state", "facets": ["kind", "last_status"]},
+    "articles_per_month": {"title": "Articles per month and section", "facets": ["section"]},
+    "top_authors": {"title": "Most frequent authors"},
+    "changed_articles": {"title": "Articles changed after publication"},
+}
+
+#: Canned queries: the common questions, one click away.
+QUERIES: dict[str, dict] = {
+    "search": {
+        "title": "Full-text search, best matches first",
+        "description": "Words are searched as plain terms; the title counts most, then the authors, then the body.",
+        "hide_sql": True,
+        "sql": """select a.title, snippet(articles_fts, -1, '**', '**', '…', 16) as snippet, a.section,
+  substr(a.published_at, 1, 10) as published, a.authors, a.canonical_url, a.article_id
+from articles_fts join articles a on a.rowid = articles_fts.rowid
+where articles_fts match escape_fts(coalesce(nullif(trim(:q), ''), '*'))
+order by bm25(articles_fts, 10.0, 1.0, 5.0)
+limit 100""",
+    },
+    "articles_per_month_by_section": {
+        "title": "Articles per month and section",
+        "sql": """select substr(published_at, 1, 7) as month, section, count(*) as articles
+from articles where published_at is not null
+group by month, section order by month desc, articles desc""",
+    },
+    "articles_per_year_by_section": {
+        "title": "Articles per year and section",
+        "sql": """select substr(published_at, 1, 4) as year, section, count(*) as articles
+from articles where published_at is not null
+group by year, section order by year desc, articles desc""",
+    },
+    "most_frequent_authors": {
+        "title": "Most frequent authors",
+        "sql": """select author.value as author, count(*) as articles,
+  min(substr(published_at, 1, 10)) as first, max(substr(published_at, 1, 10)) as last
+from articles, json_each(articles.authors) as author
+group by author.value order by articles desc limit 100""",
+    },
+    "changed_after_publication": {
+        "title": "Articles that changed after publication",
+        "sql": """select a.article_id, a.title, a.published_at, v.replaced_at, v.changed_fields,
+  v.title as earlier_title, a.canonical_url
+from article_versions v join articles a on a.article_id = v.article_id
+order by v.replaced_at desc""",
+    },
+}
+
+
+#: Datasette 0.65 lists every column's description above a table's rows, a
+#: screen and more for `articles`: fold the list away and show each
+#: description as its column header's tooltip instead.
+BROWSE_JS = """document.addEventListener("DOMContentLoaded", () => {
+  for (const th of document.querySelectorAll("th[data-column-description]")) th.title = th.dataset.columnDescription;
+  for (const dl of document.querySelectorAll("dl.column-descriptions")) {
+    const details = document.createElement("details"), summary = document.createElement("summary");
+    summary.textContent = "What the columns mean";
+    dl.replaceWith(details);
+    details.append(summary, dl);
+  }
+});
+"""
+#: Room for headlines and snippets next to long URLs.
+BROWSE_CSS = "td.col-title { min-width: 14em; } td.col-snippet { min-width: 28em; }\n"
+STATIC_MOUNT = "stdcrawl-static"
+
+
+def build_metadata(db_name: str, doc_path: Path | None = None) -> dict:
+    """Datasette metadata for a database named `db_name` (the file's stem)."""
+    docs = load_schema_doc([doc_path] if doc_path else None)
+    tables: dict[str, dict] = {}
+    for name in list(docs) + [n for n in TABLE_OPTIONS if n not in docs]:
+        doc = docs.get(name)
+        entry = dict(TABLE_OPTIONS.get(name, {}))
+        if doc:
+            entry["description"] = plain(doc.description)
+            entry["columns"] = {c.name: plain(c.meaning) for c in doc.columns}
+        tables[name] = entry
+    return {
+        "title": "stdcrawl: Science and Technology Daily, English channel",
+        "description": "An archive of the English channel of stdaily.com. Search the Articles or the "
+        "Article catalog, or try the canned queries below. Read-only.",
+        "source": "Science and Technology Daily (stdaily.com)",
+        "source_url": "https://www.stdaily.com/English/",
+        "extra_js_urls": [f"/{STATIC_MOUNT}/browse.js"],
+        "extra_css_urls": [f"/{STATIC_MOUNT}/browse.css"],
+        "databases": {db_name: {"tables": tables, "queries": QUERIES}},
+    }
+
+
+def prepare(db_path: Path) -> None:
+    """Bring an older archive's schema and views up to date before serving it.
+
+    Datasette only reads; the views and canned queries need the current
+    schema, so an archive made by an older stdcrawl is migrated once (the
+    usual writable open). A file that cannot be written is served as it is.
+    """
+    if up_to_date(db_path):
+        return
+    try:
+        Archive(db_path).close()
+    except ArchiveError as exc:
+        print(f"stdcrawl serve: serving an older schema as it is ({exc})", file=sys.stderr)
+
+
+def up_to_date(db_path: Path) -> bool:
+    """Whether the archive has the current schema version and views (read-only check)."""
+    with Archive(db_path, readonly=True) as archive:
+        version = archive.db.execute("pragma user_version").fetchone()[0]
+        stored = dict(archive.db.execute("select name, sql from sqlite_master where type = 'view'").fetchall())
+    return version >= SCHEMA_VERSION and all(stored.get(n) == sql for n, sql in view_statements().items())
+
+
+def datasette_args(db_path: Path, metadata: Path, host: str, port: int, live: bool) -> list[str]:
+    """The `datasette serve` command line for `db_path`."""
+    wal = db_path.with_name(db_path.name + "-wal")
+    live = live or (wal.exists() and wal.stat().st_size > 0)
+    args = ["serve", str(db_path)] if live else ["serve", "-i", str(db_path)]
+    args += ["--host", host, "--port", str(port), "--metadata", str(metadata)]
+    args += ["--static", f"{STATIC_MOUNT}:{metadata.parent}"]
+    for key, value in SETTINGS.items():
+        args += ["--setting", key, str(value)]
+    return args
+
+
+def serve(db_path: str | Path, host: str = "127.0.0.1", port: int = DEFAULT_PORT, live: bool = False) -> int:
+    """Run Datasette on the archive until interrupted; the exit code."""
+    try:
+        from datasette.cli import cli as datasette_cli
+    except ImportError:
+        print("stdcrawl serve needs Datasette: pip install 'stdcrawl[serve]'", file=sys.stderr)
+        return 2
+    db_path = Path(db_path)
+    prepare(db_path)
+    # Uvicorn stops gracefully on SIGTERM, then raises it again: let that
+    # end here, so the temporary metadata is removed and the exit code is 0.
+    signal.signal(signal.SIGTERM, _stop)
+    with tempfile.TemporaryDirectory(prefix="stdcrawl-serve-") as tmp:
+        metadata = Path(tmp) / "metadata.json"
+        metadata.write_text(json.dumps(build_metadata(db_path.stem), ensure_ascii=False, indent=2))
+        (Path(tmp) / "browse.js").write_text(BROWSE_JS)
+        (Path(tmp) / "browse.css").write_text(BROWSE_CSS)
+        try:
+            datasette_cli.main(
+                args=datasette_args(db_path, metadata, host, port, live), prog_name="datasette", standalone_mode=False
+            )
+        except SystemExit as exc:
+            return exc.code if isinstance(exc.code, int) else 1
+    return 0
+
+
+def _stop(signum, frame) -> None:
+    raise SystemExit(0)

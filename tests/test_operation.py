@@ -1,0 +1,77 @@
+"""How a run looks to its operator: progress on a terminal, quiet under cron,
+a log file, and `scrapy crawl english` from the repository root."""
+
+from __future__ import annotations
+
+import os
+import pty
+import sqlite3
+import subprocess
+import sys
+
+from stdcrawl import sitegen
+from stdcrawl.fixture_server import FixtureServer
+
+from .conftest import FIXTURE_SITE, ROOT, manifest, run_stdcrawl
+
+
+def run_on_terminal(args: list[str], timeout: float = 120) -> str:
+    """Run a command with stderr and stdout on a pseudo-terminal; its output."""
+    pid, fd = pty.fork()
+    if pid == 0:  # the child
+        os.chdir(ROOT)
+        os.execv(sys.executable, [sys.executable, *args])
+    chunks = []
+    while True:
+        try:
+            data = os.read(fd, 4096)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    os.waitpid(pid, 0)
+    return b"".join(chunks).decode(errors="replace")
+
+
+def test_a_crawl_on_a_terminal_shows_progress_and_ends_with_a_summary(tmp_path):
+    with FixtureServer(FIXTURE_SITE, delay=0.1) as server:
+        out = run_on_terminal(["-m", "stdcrawl", "crawl", "--db", str(tmp_path / "a.db"),
+                               "--base-url", server.base_url, "--progress-seconds", "0.5"])
+    assert "[stdcrawl]" in out and "pages fetched" in out and "articles stored" in out
+    assert out.strip().splitlines()[-1].startswith("stdcrawl: full crawl #1 finished_with_failures")
+
+
+def test_off_a_terminal_a_crawl_prints_only_its_summary_and_logs_to_a_file(fixture_server, tmp_path):
+    log = tmp_path / "crawl.log"
+    result = run_stdcrawl("crawl", "--db", str(tmp_path / "a.db"), "--base-url", fixture_server.base_url,
+                          "--log-file", str(log))
+    assert result.stdout == ""
+    assert result.stderr.strip().count("\n") == 0 and result.stderr.startswith("stdcrawl: full crawl")
+    text = log.read_text()
+    assert "Spider opened" in text and "dropped" in text and "HTTP 404" in text
+
+
+def test_quiet_prints_nothing_when_all_went_well_and_one_line_when_not(site_server, tmp_path):
+    sitegen.write_site(site_server.root, sitegen.synthetic_articles(40, seed=3))  # 40: every node has pages
+    db = str(tmp_path / "a.db")
+    ok = run_stdcrawl("crawl", "--db", db, "--base-url", site_server.base_url, "-q")
+    assert (ok.returncode, ok.stdout, ok.stderr) == (0, "", "")
+    (site_server.root / "English" / "News" / "common_list.shtml").unlink()
+    failed = run_stdcrawl("crawl", "--db", db, "--base-url", site_server.base_url, "-q")
+    assert failed.returncode == 1 and failed.stdout == ""
+    assert failed.stderr.startswith("stdcrawl: full crawl #2 finished_with_failures")
+
+
+def test_scrapy_crawl_english_works_from_the_repository_root(fixture_server, tmp_path):
+    db = tmp_path / "scrapy.db"
+    result = subprocess.run(
+        [sys.executable, "-m", "scrapy", "crawl", "english", "-s", f"STDCRAWL_DB={db}",
+         "-s", f"STDCRAWL_BASE_URL={fixture_server.base_url}", "-s", "DOWNLOAD_DELAY=0",
+         "-s", "AUTOTHROTTLE_ENABLED=0", "-s", "LOG_LEVEL=WARNING"],
+        cwd=ROOT, capture_output=True, text=True, timeout=180,
+    )
+    assert result.returncode == 0, result.stderr
+    con = sqlite3.connect(db)
+    assert con.execute("select count(*) from articles").fetchone()[0] == manifest()["expected_article_count"]
+    assert con.execute("select status from crawls").fetchone()[0] == "finished_with_failures"
