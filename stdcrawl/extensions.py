@@ -11,11 +11,13 @@ opens and closed, with the run's counts, when it closes.
 from __future__ import annotations
 
 import logging
+import sqlite3
 import sys
 import time
 
 from scrapy import signals
 from scrapy.exceptions import CloseSpider, NotConfigured
+from scrapy.utils.defer import deferred_from_coro
 from twisted.internet import task
 
 from stdcrawl.lock import LockHeld, RunLock
@@ -48,6 +50,7 @@ class ArchiveRun:
         self._flusher = None
         self.failed_to_open: str | None = None
         self.previous_complete = False
+        self.store_error: str | None = None
         crawler.stdcrawl_run = self
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
@@ -101,11 +104,27 @@ class ArchiveRun:
     def flush(self) -> None:
         if self.archive is None or not (self.pending_articles or self.pending_fetches or self.pending_captures):
             return
+        if self.store_error:
+            return
         articles, fetches, captures = self.pending_articles, self.pending_fetches, self.pending_captures
         self.pending_articles, self.pending_fetches, self.pending_captures = [], [], []
-        if captures and self.warc is not None:
-            self.warc.sync()  # the records are on disk before the rows pointing at them commit
-        counts = self.archive.write_batch(articles, fetches, self.crawl_id, captures)
+        try:
+            if captures and self.warc is not None:
+                self.warc.sync()  # the records are on disk before the rows pointing at them commit
+            counts = self.archive.write_batch(articles, fetches, self.crawl_id, captures)
+        except (sqlite3.Error, OSError) as exc:
+            # The batch's transaction rolled back: nothing half-written. A crawl
+            # that cannot store stops rather than fetching for nothing; the next
+            # run fetches these pages again.
+            self.store_error = f"writing to the archive failed: {exc}"
+            logger.error("%s; stopping the crawl", self.store_error)
+            stats = self.crawler.stats
+            stats.set_value(f"{STAT}/fatal", self.store_error)
+            stats.set_value(f"{STAT}/fatal_reason", "store_failed")
+            stats.inc_value(f"{STAT}/failed/store_batch", len(articles) or 1)
+            if self.crawler.engine is not None and self.crawler.engine.spider is not None:
+                deferred_from_coro(self.crawler.engine.close_spider_async(reason="store_failed"))
+            return
         stats = self.crawler.stats
         for outcome, n in counts.items():
             if n:
@@ -122,16 +141,20 @@ class ArchiveRun:
             if reason == "finished":
                 self.pending_fetches.extend(self.deferred_fetches)
             self.flush()
-            self.crawler.stats.set_value(f"{STAT}/sections_from_list", self.archive.infer_sections())
+            if not self.store_error:
+                self.crawler.stats.set_value(f"{STAT}/sections_from_list", self.archive.infer_sections())
             summary = run_summary(self.crawler.stats.get_stats(), reason)
             self.crawler.stats.set_value(f"{STAT}/summary", summary)
-            self.archive.finish_crawl(
-                self.crawl_id,
-                status=summary["status"],
-                exit_code=summary["exit_code"],
-                **{k: summary[k] for k in RUN_COLUMNS},
-                stats={k: v for k, v in self.crawler.stats.get_stats().items() if k != f"{STAT}/summary"},
-            )
+            try:
+                self.archive.finish_crawl(
+                    self.crawl_id,
+                    status=summary["status"],
+                    exit_code=summary["exit_code"],
+                    **{k: summary[k] for k in RUN_COLUMNS},
+                    stats={k: v for k, v in self.crawler.stats.get_stats().items() if k != f"{STAT}/summary"},
+                )
+            except sqlite3.Error as exc:  # the summary still reaches the operator
+                logger.error("could not record the run in crawls: %s", exc)
         finally:
             if self.warc is not None:
                 self.warc.close()
@@ -156,6 +179,9 @@ def run_summary(stats: dict, reason: str) -> dict:
     failures = {
         k[len(f"{STAT}/failed/"):]: v for k, v in stats.items() if k.startswith(f"{STAT}/failed/")
     }
+    for key, n in stats.items():
+        if key.startswith("spider_exceptions/"):
+            failures[f"exception_{key.split('/', 1)[1]}"] = n
     robots_errors = sum(v for k, v in stats.items() if k.startswith("robotstxt/exception_count"))
     if robots_errors:
         failures["robots_txt"] = robots_errors

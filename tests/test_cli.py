@@ -66,3 +66,29 @@ def test_extract_prints_one_article_as_json():
     assert article["title"] == "Innovation Drives Guangdong's High-quality Development"
     assert article["published_at"] == "2021-11-04T09:49:22+08:00"
     assert {"url", "fetched_at", "images", "related", "word_count"} <= set(article)
+
+
+def test_an_archive_that_refuses_writes_stops_the_crawl_cleanly_and_loses_nothing(fixture_server, tmp_path):
+    from stdcrawl.store import Archive
+
+    db = tmp_path / "a.db"
+    Archive(db).close()
+    con = sqlite3.connect(db)
+    con.execute("create trigger refuse before insert on articles when new.title like '%Guangdong%' "
+                "begin select raise(abort, 'disk on fire'); end")
+    con.commit()
+    con.close()
+    failed = run_stdcrawl("crawl", "--db", str(db), "--base-url", fixture_server.base_url, "--summary-json")
+    assert failed.returncode == 1
+    summary = json.loads(failed.stdout)
+    assert summary["status"] == "store_failed" and "disk on fire" in summary["message"]
+    con = sqlite3.connect(db)
+    assert con.execute("pragma integrity_check").fetchone()[0] == "ok"
+    assert con.execute("select count(*) from articles where title like '%Guangdong%'").fetchone()[0] == 0
+    assert con.execute("select status from crawls").fetchone()[0] == "store_failed"
+    con.execute("drop trigger refuse")
+    con.commit()
+    con.close()
+    again = run_stdcrawl("crawl", "--db", str(db), "--base-url", fixture_server.base_url, "--incremental", "--summary-json")
+    assert json.loads(again.stdout)["articles_new"] > 0
+    assert sqlite3.connect(db).execute("select count(*) from articles").fetchone()[0] == 46
