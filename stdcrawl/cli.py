@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -63,8 +64,10 @@ def cmd_demo(args) -> int:
     print()
     print(format_stats(archive_stats(db)))
     print()
+    bindir = Path(os.path.relpath(Path(sys.executable).parent))
     print("Try it yourself:")
-    print(f"  sqlite3 {db} \"{' '.join(EXAMPLE_SQL.split())}\"")
+    print(f"  {bindir / 'sqlite-utils'} {db} \"{' '.join(EXAMPLE_SQL.split())}\" --table")
+    print(f"  {bindir / 'stdcrawl'} search Guangdong --db {db}")
     # The fixture site holds broken pages on purpose: counted, not fatal.
     return EXIT_OK if summary["exit_code"] in (0, 1) else summary["exit_code"]
 
