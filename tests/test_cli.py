@@ -92,3 +92,20 @@ def test_an_archive_that_refuses_writes_stops_the_crawl_cleanly_and_loses_nothin
     again = run_stdcrawl("crawl", "--db", str(db), "--base-url", fixture_server.base_url, "--incremental", "--summary-json")
     assert json.loads(again.stdout)["articles_new"] > 0
     assert sqlite3.connect(db).execute("select count(*) from articles").fetchone()[0] == 46
+
+
+def test_output_piped_into_head_ends_quietly(fixture_server, tmp_path):
+    import subprocess
+    import sys
+
+    from .conftest import ROOT
+
+    db = tmp_path / "a.db"
+    run_stdcrawl("crawl", "--db", str(db), "--base-url", fixture_server.base_url)
+    for args in (["stats", "--db", str(db), "--json"], ["search", "the", "--db", str(db), "--limit", "40"]):
+        proc = subprocess.Popen([sys.executable, "-m", "stdcrawl", *args], cwd=ROOT,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        proc.stdout.readline()
+        proc.stdout.close()  # what `| head -1` does
+        _, err = proc.communicate(timeout=60)
+        assert proc.returncode == 0 and b"Traceback" not in err, err.decode()
