@@ -45,8 +45,6 @@ class WarcCaptureMiddleware:
         self.base_netloc = site.LinkMapper(crawler.settings.get("STDCRAWL_BASE_URL") or site.LIVE_BASE_URL).base_netloc
         self.writer: WarcWriter | None = None
         self.failed = False
-        #: canonical URL -> the record holding its latest non-empty payload (this run).
-        self.latest: dict[str, Original] = {}
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -75,15 +73,13 @@ class WarcCaptureMiddleware:
         ex = exchange(request, response)
         canonical = site.canonical_url(response.url, self.base_netloc)
         digest = payload_digest(ex.body)
-        previous = self._previous(run.archive, canonical) if ex.body else None
+        previous = self._previous(run, canonical) if ex.body else None
         revisit_of = previous if previous is not None and previous.digest == digest else None
         written = writer.write(ex, revisit_of)
         file = self._stored_name(written.file)
         original = revisit_of or Original(
             written.record_id, ex.url, written.date, file, written.offset, digest
         )
-        if ex.body:
-            self.latest[canonical] = original
         ref = site.article_ref(site.url_path(canonical))
         path = site.url_path(canonical)
         fetched_at = iso_utc(ex.fetched)
@@ -123,11 +119,15 @@ class WarcCaptureMiddleware:
             run.warc = self.writer
         return self.writer
 
-    def _previous(self, archive, canonical: str) -> Original | None:
-        """The record with the URL's latest non-empty payload: this run's, else the archive's."""
-        if canonical in self.latest:
-            return self.latest[canonical]
-        row = archive.latest_payload_capture(canonical)
+    def _previous(self, run, canonical: str) -> Original | None:
+        """The record with the URL's latest non-empty payload: from the captures
+        not yet written (this batch), else from the archive. Nothing is kept per
+        URL for the whole run, so memory does not grow with the site."""
+        for row in reversed(run.pending_captures):
+            if row["canonical_url"] == canonical and row["payload_length"] and not row["refers_to"]:
+                return Original(row["record_id"], row["url"], warc_date_from_iso(row["fetched_at"]),
+                                row["payload_file"], row["payload_offset"], row["payload_digest"])
+        row = run.archive.latest_payload_capture(canonical)
         if row is None:
             return None
         return Original(row["record_id"], row["url"], warc_date_from_iso(row["fetched_at"]), row["payload_file"],

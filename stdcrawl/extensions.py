@@ -45,6 +45,7 @@ class ArchiveRun:
         self.pending_articles: list[dict] = []
         self.pending_fetches: list[dict] = []
         self.deferred_fetches: list[dict] = []  # list pages: written only if the run completes
+        self.pending_list_items: list[dict] = []  # which list page showed which article
         self.pending_captures: list[dict] = []  # `captures` rows of WARC records (capture.py)
         self.warc = None  # the run's WarcWriter (capture.py): synced before each batch, closed at the end
         self._flusher = None
@@ -98,20 +99,30 @@ class ArchiveRun:
     def add_fetch(self, fetch: dict, *, at_end: bool = False) -> None:
         (self.deferred_fetches if at_end else self.pending_fetches).append(fetch)
 
+    def add_list_items(self, list_url: str, article_urls: list[str], seen_at: str) -> None:
+        self.pending_list_items.extend(
+            {"list_url": list_url, "article_url": url, "position": i, "seen_at": seen_at}
+            for i, url in enumerate(article_urls)
+        )
+
     def add_capture(self, capture: dict) -> None:
         self.pending_captures.append(capture)
 
     def flush(self) -> None:
-        if self.archive is None or not (self.pending_articles or self.pending_fetches or self.pending_captures):
+        if self.archive is None or not (
+            self.pending_articles or self.pending_fetches or self.pending_captures or self.pending_list_items
+        ):
             return
         if self.store_error:
             return
         articles, fetches, captures = self.pending_articles, self.pending_fetches, self.pending_captures
+        list_items = self.pending_list_items
         self.pending_articles, self.pending_fetches, self.pending_captures = [], [], []
+        self.pending_list_items = []
         try:
             if captures and self.warc is not None:
                 self.warc.sync()  # the records are on disk before the rows pointing at them commit
-            counts = self.archive.write_batch(articles, fetches, self.crawl_id, captures)
+            counts = self.archive.write_batch(articles, fetches, self.crawl_id, captures, list_items)
         except (sqlite3.Error, OSError) as exc:
             # The batch's transaction rolled back: nothing half-written. A crawl
             # that cannot store stops rather than fetching for nothing; the next

@@ -235,43 +235,41 @@ class Archive:
 
     def infer_sections(self) -> int:
         """Give a section to articles whose page shows none (G4 pages have no
-        breadcrumb) from the list that linked them: the section most articles
-        found on the same list show. Marked `section_from_list` in
-        extraction_notes. Returns how many articles got one."""
-        from stdcrawl.site import list_family, url_path
+        breadcrumb) from the lists that show them: the section most other
+        articles on those lists (all pages of a list, the home page excepted)
+        show. Marked `section_from_list` in extraction_notes. Returns how many
+        articles got one."""
+        from stdcrawl.site import HOME_PATH, list_family, url_path
 
-        orphans = list(self.db.query(
-            """select a.article_id, a.extraction_notes, s.found_on from articles a
-               join url_state s on s.url = a.canonical_url
-               where a.section = '' and s.found_on is not null"""
-        ))
-        if not orphans:
-            return 0
+        def family_of(list_url: str) -> str | None:
+            path = url_path(list_url)
+            return None if path == HOME_PATH else list_family(path)
 
-        def family_of(found_on: str) -> str:
-            return "https://www.stdaily.com" + list_family(url_path(found_on))
-
-        # One pass over the articles that show a section, counting votes per
-        # list family (pages 1, 2, … of one list). A query per orphan scanned
-        # them all each time: quadratic, 27 % of a 5k-article crawl (issue 6).
+        orphans: dict[str, set[str]] = {}
         votes: dict[str, Counter] = {}
-        for found_on, section, section_dir in self.db.execute(
-            """select s.found_on, a.section, a.section_dir from articles a
-               join url_state s on s.url = a.canonical_url
-               where a.section != '' and s.found_on is not null"""
+        # One pass over list memberships (a query per orphan was quadratic, issue 6).
+        for article_id, section, section_dir, notes, list_url in self.db.execute(
+            """select a.article_id, a.section, a.section_dir, a.extraction_notes, l.list_url
+               from list_items l join article_urls u on u.url = l.article_url
+               join articles a on a.article_id = u.article_id"""
         ):
-            family = family_of(found_on)
-            if found_on[len(family): len(family) + 1] in (".", "_"):  # a list page of that family
+            family = family_of(list_url)
+            if family is None:
+                continue
+            if section and "section_from_list" not in (notes or ""):
                 votes.setdefault(family, Counter())[(section, section_dir)] += 1
+            elif not section or "section_from_list" in notes:
+                orphans.setdefault(article_id, set()).add(family)
         updates = []
-        for row in orphans:
-            tally = votes.get(family_of(row["found_on"]))
+        for article_id, families in orphans.items():
+            tally = sum((votes.get(f, Counter()) for f in families), Counter())
             if not tally:
                 continue
-            # most votes, then the first section name (as `order by count desc, section`)
+            # most votes, then the first section name
             section, section_dir = min(tally, key=lambda k: (-tally[k], k))
-            notes = sorted(set(json.loads(row["extraction_notes"] or "[]")) - {"no_section"} | {"section_from_list"})
-            updates.append((section, section_dir, _json(notes), row["article_id"]))
+            notes = self.db.execute("select extraction_notes from articles where article_id = ?", [article_id]).fetchone()[0]
+            notes = sorted(set(json.loads(notes or "[]")) - {"no_section"} | {"section_from_list"})
+            updates.append((section, section_dir, _json(notes), article_id))
         with self.db.atomic():
             self.db.conn.executemany(
                 "update articles set section = ?, section_dir = ?, extraction_notes = ? where article_id = ?", updates
@@ -315,8 +313,9 @@ class Archive:
     # --- writes ----------------------------------------------------------------------
 
     def write_batch(self, articles: Iterable[dict], fetches: Iterable[dict], crawl_id: int | None,
-                    captures: Iterable[dict] = ()) -> dict:
-        """Store articles, URL fetch records and WARC capture rows in one transaction.
+                    captures: Iterable[dict] = (), list_items: Iterable[dict] = ()) -> dict:
+        """Store articles, URL fetch records, WARC capture rows and list
+        memberships (list_url, article_url, position, seen_at) in one transaction.
 
         Returns counts: new, updated, unchanged, duplicate.
         """
@@ -329,6 +328,13 @@ class Archive:
             for fetch in fetches:
                 self._record_fetch(fetch)
             self.db["captures"].insert_all(captures)
+            self.db.conn.executemany(
+                """insert into list_items (list_url, article_url, position, first_seen_at, last_seen_at)
+                   values (:list_url, :article_url, :position, :seen_at, :seen_at)
+                   on conflict(list_url, article_url) do update set
+                       position = excluded.position, last_seen_at = excluded.last_seen_at""",
+                list_items,
+            )
         return counts
 
     def _store_article(self, a: dict, crawl_id: int | None, new_rows: dict[str, dict] | None = None) -> str:
@@ -510,11 +516,20 @@ def _create_captures(db: sqlite_utils.Database) -> None:
     db["captures"].create_index(["article_id"], if_not_exists=True)
 
 
+def _create_list_items(db: sqlite_utils.Database) -> None:
+    db["list_items"].create(
+        {"list_url": str, "article_url": str, "position": int, "first_seen_at": str, "last_seen_at": str},
+        pk=("list_url", "article_url"), if_not_exists=True,
+    )
+    db["list_items"].create_index(["article_url"], if_not_exists=True)
+
+
 #: The schema's history: (version, migration). A new table or column is a new
 #: entry here and a line at the top of CHANGELOG.md.
 MIGRATIONS = [
     (1, Archive._create_v1),
     (2, _create_fts_update_trigger),  # v1 archives reindexed identical text on full-row updates
     (3, _create_captures),  # the WARC index (issue 4)
+    (4, _create_list_items),  # which list showed which article (section inference)
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]

@@ -194,11 +194,13 @@ class EnglishSpider(scrapy.Spider):
         # The home page only leads to the lists: its teasers repeat theirs, and an
         # article is best attributed to the section list that shows it.
         is_home = site.url_path(response.url) == site.HOME_PATH
+        shown = []
         for href, _text in [] if is_home else page.article_links:
             fetch = self.mapper.to_fetch(href, response.url)
             if fetch is None:
                 stats.inc_value(f"{STAT}/offsite_links")
                 continue
+            shown.append(site.canonical_url(fetch, self.mapper.base_netloc))
             ref = site.article_ref(site.url_path(fetch))
             if self.since and _before(ref, self.since):
                 older += 1
@@ -208,6 +210,7 @@ class EnglishSpider(scrapy.Spider):
             new += 1
             yield self.article_request(fetch, found_on=canonical, section_hint=section_hint)
         stats.inc_value(f"{STAT}/list_links_new", new)
+        self.run.add_list_items(canonical, shown, utc_now())
         known_pages = meta["known_pages"] + 1 if new == 0 else 0
         if self.max_pages and meta["page_no"] >= self.max_pages:
             return
