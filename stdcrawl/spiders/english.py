@@ -200,12 +200,13 @@ class EnglishSpider(scrapy.Spider):
             if fetch is None:
                 stats.inc_value(f"{STAT}/offsite_links")
                 continue
-            shown.append(site.canonical_url(fetch, self.mapper.base_netloc))
+            article_url = site.canonical_url(fetch, self.mapper.base_netloc)
+            shown.append(article_url)
             ref = site.article_ref(site.url_path(fetch))
             if self.since and _before(ref, self.since):
                 older += 1
                 continue
-            if self.incremental and self.run.archive.known_article_url(site.canonical_url(fetch, self.mapper.base_netloc)):
+            if self.incremental and self.run.archive.known_article_url(article_url):
                 continue
             new += 1
             yield self.article_request(fetch, found_on=canonical, section_hint=section_hint)
