@@ -118,3 +118,14 @@ def test_pages_without_a_breadcrumb_take_the_section_their_list_shows(crawled):
     assert rows, "the fixture site lists G4 pages on node_410"
     for section, notes in rows:
         assert section == "Cooperation" and "section_from_list" in json.loads(notes)
+
+
+def test_a_section_filter_and_a_date_filter_keep_to_what_was_asked(fixture_server, tmp_path):
+    db = tmp_path / "service.db"
+    result = run_stdcrawl("crawl", "--db", str(db), "--base-url", fixture_server.base_url,
+                          "--sections", "Service", "--since", "2023-01-01", "--summary-json")
+    assert result.returncode == 0, result.stderr
+    con = sqlite3.connect(db)
+    rows = con.execute("select section_dir, published_at from articles").fetchall()
+    assert rows and {r[0] for r in rows} == {"Service"}
+    assert min(r[1] for r in rows) >= "2023-01-01"
