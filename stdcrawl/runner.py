@@ -154,12 +154,14 @@ def summary_line(summary: dict) -> str:
     if summary.get("status") in ("lock_held", "usage_error"):
         return f"stdcrawl: {summary['status']}: {summary.get('message', '')}"
     codes = ", ".join(f"{n}×{code}" for code, n in sorted(summary.get("status_counts", {}).items()))
+    reasons = ", ".join(f"{reason} {n}" for reason, n in sorted(summary.get("failure_reasons", {}).items()))
     return (
         f"stdcrawl: {summary.get('mode')} crawl #{summary.get('crawl_id')} {summary.get('status')} "
-        f"in {summary.get('seconds', 0):.1f}s: {summary.get('requests', 0)} requests ({codes or 'none'}), "
+        f"in {summary.get('seconds', 0):.1f}s: {summary.get('requests', 0)} requests ({codes or 'no responses'}), "
         f"{summary.get('list_pages', 0)} list pages, articles {summary.get('articles_new', 0)} new / "
         f"{summary.get('articles_updated', 0)} updated / {summary.get('articles_unchanged', 0)} unchanged / "
         f"{summary.get('articles_failed', 0)} failed, {summary.get('duplicates', 0)} duplicates"
+        + (f"; failures: {reasons}" if reasons else "")
         + (f"; WARC +{summary['warc_bytes']:,} bytes ({summary.get('warc_responses', 0)} responses, "
            f"{summary.get('warc_revisits', 0)} revisits)" if summary.get("warc_bytes") else "")
         + (f"; {summary['message']}" if summary.get("message") else "")
