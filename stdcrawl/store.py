@@ -461,6 +461,11 @@ class Archive:
                 "found_on": None, **f,
             },
         )
+        if f["kind"] == "article" and f["status"] == 304:  # a recheck: still there, unchanged
+            self.db.execute(
+                "update articles set last_seen_at = ? where article_id = (select article_id from article_urls where url = ?)",
+                [f["fetched_at"], f["url"]],
+            )
 
     def _row(self, sql: str, *params) -> dict | None:
         cursor = self.db.execute(sql, list(params))

@@ -106,3 +106,10 @@ def test_a_file_that_is_not_a_database_gives_a_clear_error(tmp_path):
     bad.write_bytes(b"this is not sqlite" * 100)
     with pytest.raises(ArchiveError, match="cannot open the archive"):
         Archive(bad)
+
+
+def test_a_not_modified_recheck_marks_the_article_as_seen(archive):
+    archive.write_batch([make_article()], [], None)
+    url = make_article()["canonical_url"]
+    archive.write_batch([], [{"url": url, "kind": "article", "status": 304, "fetched_at": "2030-01-01T00:00:00+00:00"}], None)
+    assert archive.db["articles"].get("g1-1234561")["last_seen_at"] == "2030-01-01T00:00:00+00:00"
