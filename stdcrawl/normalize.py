@@ -10,6 +10,8 @@ import re
 from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
 
+from stdcrawl import site
+
 BEIJING = timezone(timedelta(hours=8), "Asia/Shanghai")
 SITE_FORMAT = "%Y-%m-%d %H:%M:%S"
 
@@ -192,8 +194,6 @@ def normalize_article(raw: dict) -> dict:
 
     Missing parts leave fields empty and add a code to `extraction_notes`.
     """
-    from stdcrawl import site  # site knowledge: URLs and sections
-
     notes: set[str] = set()
     url = raw["url"]
     local = site.urlsplit(url).netloc

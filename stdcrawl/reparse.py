@@ -32,7 +32,7 @@ from stdcrawl.items import GOLDEN_FIELDS
 from stdcrawl.lock import RunLock
 from stdcrawl.normalize import normalize_article, parse_since
 from stdcrawl.pipelines import Deduper, validate_article
-from stdcrawl.store import JSON_COLUMNS, Archive, ArchiveError
+from stdcrawl.store import JSON_COLUMNS, Archive, ArchiveError, keep_inferred_section
 from stdcrawl.warc import RENAMED_TRANSFER_ENCODING, WarcReader, payload_digest
 
 #: Fields compared with the stored row (everything extracted, plus who extracted it).
@@ -170,7 +170,8 @@ def _run(archive: Archive, reader: WarcReader, captures: list[dict], report: Rep
                 continue  # already recorded as a URL of its twin
         else:
             stored = stored_article(archive, article["article_id"])
-            keep_inferred_section(article, stored)
+            if stored is not None:
+                article = keep_inferred_section(article, stored["section"], stored["section_dir"], stored["extraction_notes"])
             changes = diff_article(stored, article) if stored else {}
             report.outcomes["new" if stored is None else "updated" if set(changes) - {"extractor_version"}
                             else "unchanged"] += 1
@@ -230,15 +231,6 @@ def article_from_capture(cap: dict, response) -> tuple[dict | None, str | None]:
     article["extractor_version"] = EXTRACTOR_VERSION
     reason = validate_article(article)
     return (None, reason) if reason else (article, None)
-
-
-def keep_inferred_section(article: dict, stored: dict | None) -> None:
-    """A page without a section keeps the one the archive inferred from its
-    list (`Archive.infer_sections`, `section_from_list`) instead of losing it."""
-    if article["section"] or not stored or "section_from_list" not in stored["extraction_notes"]:
-        return
-    article["section"], article["section_dir"] = stored["section"], stored["section_dir"]
-    article["extraction_notes"] = sorted(set(article["extraction_notes"]) - {"no_section"} | {"section_from_list"})
 
 
 def stored_article(archive: Archive, article_id: str) -> dict | None:

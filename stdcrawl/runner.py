@@ -78,7 +78,7 @@ def crawl_settings(opts: CrawlOptions) -> Settings:
         "LOG_INSTALL_ROOT_HANDLER": True,
     }
     if opts.contact:
-        values["USER_AGENT"] = f"{s.get('USER_AGENT')[:-1]}; +{opts.contact})"
+        values["USER_AGENT"] = default_settings.user_agent(opts.contact)
     if opts.log_file:
         values["LOG_FILE"] = opts.log_file
         values["LOG_LEVEL"] = "INFO"

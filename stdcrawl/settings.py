@@ -12,7 +12,13 @@ NEWSPIDER_MODULE = "stdcrawl.spiders"
 
 # Politeness on the live site (loopback crawls lift the delays: runner.py).
 #: An honest User-Agent; operators add a contact with STDCRAWL_CONTACT.
-USER_AGENT = f"stdcrawl/{__version__} (news archiver of the stdaily.com English channel)"
+def user_agent(contact: str | None = None) -> str:
+    """`stdcrawl/<version> (news archiver …[; +contact])`."""
+    extra = f"; +{contact}" if contact else ""
+    return f"stdcrawl/{__version__} (news archiver of the stdaily.com English channel{extra})"
+
+
+USER_AGENT = user_agent()
 #: The site's robots.txt is obeyed.
 ROBOTSTXT_OBEY = True
 #: One site, a small newsroom: two requests at a time at most.

@@ -62,6 +62,18 @@ def fingerprint(article: dict) -> str:
     return hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
+def keep_inferred_section(article: dict, section: str, section_dir: str, notes: list[str]) -> dict:
+    """The article, keeping the section the archive inferred from its lists
+    (`Archive.infer_sections`, `section_from_list`) when its page still shows
+    none; a re-extraction must not lose it. Returns a new dict when it changes."""
+    if article["section"] or "section_from_list" not in notes:
+        return article
+    return {
+        **article, "section": section, "section_dir": section_dir,
+        "extraction_notes": sorted(set(article["extraction_notes"]) - {"no_section"} | {"section_from_list"}),
+    }
+
+
 class ArchiveError(RuntimeError):
     """The database cannot be opened or written (path, permissions, corruption)."""
 
@@ -75,7 +87,7 @@ class Archive:
             if readonly:
                 if not self.path.exists():
                     raise ArchiveError(f"no archive at {self.path}")
-                conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
+                conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True)
                 self.db = sqlite_utils.Database(conn)
             else:
                 if self.path.parent and not self.path.parent.exists():
@@ -245,7 +257,7 @@ class Archive:
             path = url_path(list_url)
             return None if path == HOME_PATH else list_family(path)
 
-        orphans: dict[str, set[str]] = {}
+        orphans: dict[str, tuple[str, str, list[str], set[str]]] = {}
         votes: dict[str, Counter] = {}
         # One pass over list memberships (a query per orphan was quadratic, issue 6).
         for article_id, section, section_dir, notes, list_url in self.db.execute(
@@ -256,19 +268,21 @@ class Archive:
             family = family_of(list_url)
             if family is None:
                 continue
-            if section and "section_from_list" not in (notes or ""):
+            notes = json.loads(notes or "[]")
+            if section and "section_from_list" not in notes:
                 votes.setdefault(family, Counter())[(section, section_dir)] += 1
-            elif not section or "section_from_list" in notes:
-                orphans.setdefault(article_id, set()).add(family)
+            else:
+                orphans.setdefault(article_id, (section, section_dir, notes, set()))[3].add(family)
         updates = []
-        for article_id, families in orphans.items():
+        for article_id, (old_section, old_dir, notes, families) in orphans.items():
             tally = sum((votes.get(f, Counter()) for f in families), Counter())
             if not tally:
                 continue
             # most votes, then the first section name
             section, section_dir = min(tally, key=lambda k: (-tally[k], k))
-            notes = self.db.execute("select extraction_notes from articles where article_id = ?", [article_id]).fetchone()[0]
-            notes = sorted(set(json.loads(notes or "[]")) - {"no_section"} | {"section_from_list"})
+            if (section, section_dir) == (old_section, old_dir):
+                continue  # inferred before, still right: nothing to write
+            notes = sorted(set(notes) - {"no_section"} | {"section_from_list"})
             updates.append((section, section_dir, _json(notes), article_id))
         with self.db.atomic():
             self.db.conn.executemany(
@@ -371,10 +385,12 @@ class Archive:
                 new_rows[a["article_id"]] = row
             outcome = "new"
         else:
-            if not row["section"] and "section_from_list" in (existing["extraction_notes"] or ""):
-                # the page still shows no section: keep the one its list gave (infer_sections)
-                row.update(section=existing["section"], section_dir=existing["section_dir"],
-                           extraction_notes=existing["extraction_notes"])
+            kept = keep_inferred_section(
+                a, existing["section"], existing["section_dir"], json.loads(existing["extraction_notes"] or "[]")
+            )
+            if kept is not a:
+                row.update(section=kept["section"], section_dir=kept["section_dir"],
+                           extraction_notes=_json(kept["extraction_notes"]))
             changed = [c for c in COMPARED_COLUMNS if existing[c] != row[c]]
             versioned = [c for c in VERSIONED_FIELDS if existing[c] != row[c]]
             if versioned:

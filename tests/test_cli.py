@@ -109,3 +109,10 @@ def test_output_piped_into_head_ends_quietly(fixture_server, tmp_path):
         proc.stdout.close()  # what `| head -1` does
         _, err = proc.communicate(timeout=60)
         assert proc.returncode == 0 and b"Traceback" not in err, err.decode()
+
+
+def test_the_operator_contact_goes_into_the_user_agent(tmp_path):
+    from stdcrawl.runner import CrawlOptions, crawl_settings
+
+    agent = crawl_settings(CrawlOptions(db=tmp_path / "a.db", contact="mailto:ops@example.org")).get("USER_AGENT")
+    assert agent.startswith("stdcrawl/") and agent.endswith("; +mailto:ops@example.org)")

@@ -113,3 +113,26 @@ def test_a_not_modified_recheck_marks_the_article_as_seen(archive):
     url = make_article()["canonical_url"]
     archive.write_batch([], [{"url": url, "kind": "article", "status": 304, "fetched_at": "2030-01-01T00:00:00+00:00"}], None)
     assert archive.db["articles"].get("g1-1234561")["last_seen_at"] == "2030-01-01T00:00:00+00:00"
+
+
+def test_a_read_only_archive_opens_whatever_its_path_holds(tmp_path):
+    path = tmp_path / "odd ?#% name.db"
+    Archive(path).close()
+    with Archive(path, readonly=True) as archive:
+        assert archive.count("articles") == 0
+
+
+def test_sections_are_inferred_from_lists_once_and_kept_on_recrawl(archive):
+    listed = [make_article(n) for n in (1, 2, 3)]
+    orphan = make_article(4, section="", section_dir="", breadcrumb=[], extraction_notes=["no_breadcrumb", "no_section"])
+    list_url = "https://www.stdaily.com/web/English/node_410.html"
+    items = [{"list_url": list_url, "article_url": a["canonical_url"], "position": i, "seen_at": "2026-11-28T00:00:00+00:00"}
+             for i, a in enumerate(listed + [orphan])]
+    archive.write_batch(listed + [orphan], [], None, list_items=items)
+    assert archive.infer_sections() == 1
+    row = archive.db["articles"].get(orphan["article_id"])
+    assert (row["section"], json.loads(row["extraction_notes"])) == ("News", ["no_breadcrumb", "section_from_list"])
+    assert archive.infer_sections() == 0  # nothing to rewrite
+    counts = archive.write_batch([orphan], [], None)  # the page still shows no section
+    assert counts["unchanged"] == 1
+    assert archive.db["articles"].get(orphan["article_id"])["section"] == "News"
