@@ -16,7 +16,7 @@ STDCRAWL_WARC_MAX_BYTES. What is kept and what is not: docs/warc.md.
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from pathlib import Path
 
 from scrapy.exceptions import IgnoreRequest, NotConfigured
@@ -24,6 +24,7 @@ from scrapy.http import Request, Response
 from twisted.internet import defer
 
 from stdcrawl import site
+from stdcrawl.clock import get_clock
 from stdcrawl.extensions import STAT
 from stdcrawl.store import resolve_db_path
 from stdcrawl.warc import Exchange, Original, WarcWriter, iso_utc, payload_digest, warc_date_from_iso, warc_dir_for
@@ -153,7 +154,7 @@ def exchange(request: Request, response: Response) -> Exchange:
     latency = request.meta.get("download_latency") or 0.0
     return Exchange(
         url=response.url,
-        fetched=datetime.now(timezone.utc) - timedelta(seconds=latency),
+        fetched=get_clock().now() - timedelta(seconds=latency),
         method=request.method,
         request_headers=[(k, v) for k, v in _pairs(request.headers) if k.lower() not in SECRET_HEADERS],
         request_body=request.body,

@@ -18,6 +18,16 @@ from stdcrawl.extensions import EXIT_OK, EXIT_USAGE
 from stdcrawl.store import resolve_db_path
 
 
+def _non_negative_int(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
+    if number < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more: {value}")
+    return number
+
+
 def _db_arg(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db", help="archive file (default: $STDCRAWL_DB, then ./stdcrawl.db)")
 
@@ -212,7 +222,7 @@ def build_parser() -> argparse.ArgumentParser:
     mode.add_argument("--incremental", action="store_true", help="fetch only what is new (the cron mode)")
     mode.add_argument("--full", action="store_true", help="walk every list page and article (default)")
     p.add_argument("--stop-after", type=int, default=1, help="incremental: stop a section after N known list pages in a row")
-    p.add_argument("--recheck-days", type=float, default=3.0, help="incremental: re-fetch articles this recent for corrections")
+    p.add_argument("--recheck-days", type=_non_negative_int, default=3, help="incremental: re-fetch articles published in the last D Beijing calendar days (today counts as one) for corrections")
     p.add_argument("--jobdir", help="Scrapy JOBDIR: pause with Ctrl-C, resume with the same --jobdir")
     p.add_argument("--log-file", help="write the full log here")
     p.add_argument("--summary-json", action="store_true", help="print the run summary as JSON")

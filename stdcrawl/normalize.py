@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
 
 from stdcrawl import site
+from stdcrawl.clock import get_clock
 
 BEIJING = timezone(timedelta(hours=8), "Asia/Shanghai")
 SITE_FORMAT = "%Y-%m-%d %H:%M:%S"
@@ -166,7 +167,8 @@ def iso_utc(dt: datetime) -> str:
 
 
 def utc_now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    """Now, from the process's clock (`stdcrawl.clock`), as stored in the archive."""
+    return get_clock().iso()
 
 
 def parse_since(value: str) -> date:
@@ -174,10 +176,27 @@ def parse_since(value: str) -> date:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        parsed = parse_timestamp(value)
-        if parsed is None:
-            raise ValueError(f"cannot read the date {value!r}") from None
-        return parsed[0].date()
+        pass
+    import dateparser
+
+    base = get_clock().now().astimezone(BEIJING).replace(tzinfo=None)
+    parsed = dateparser.parse(
+        clean_text(value),
+        languages=["en"],
+        settings={"RELATIVE_BASE": base, "PREFER_DATES_FROM": "past", "DATE_ORDER": "YMD"},
+    )
+    if parsed is None:
+        raise ValueError(f"cannot read the date {value!r}")
+    return parsed.date()
+
+
+def recheck_since(days: int, today: date) -> datetime | None:
+    """The first instant of a recheck window of `days` Beijing calendar days
+    ending with `today` (today counts as one); None when `days` is 0."""
+    if days <= 0:
+        return None
+    first = today - timedelta(days=days - 1)
+    return datetime(first.year, first.month, first.day, tzinfo=BEIJING)
 
 
 # --- a whole article ----------------------------------------------------------

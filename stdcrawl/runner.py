@@ -38,7 +38,7 @@ class CrawlOptions:
     max_pages: int | None = None
     mode: str = "full"
     stop_after: int = 1
-    recheck_days: float = 3.0
+    recheck_days: int = 3
     jobdir: str | None = None
     log_file: str | None = None
     log_level: str = "WARNING"

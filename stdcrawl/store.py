@@ -294,16 +294,15 @@ class Archive:
         """Canonical URLs of every list page fetched before (discovered lists included)."""
         return [r[0] for r in self.db.execute("select url from url_state where kind = 'list' order by url")]
 
-    def recent_article_urls(self, days: float, now: datetime | None = None) -> list[dict]:
-        """Articles published within `days` of now: candidates for a recheck."""
-        now = now or datetime.now(timezone.utc)
-        since = (now - timedelta(days=days)).isoformat(timespec="seconds")
+    def recent_article_urls(self, since: datetime) -> list[dict]:
+        """Articles published at or after `since`: candidates for a recheck."""
+        since_utc = since.astimezone(timezone.utc).isoformat(timespec="seconds")
         return list(
             self.db.query(
                 """select a.article_id, a.canonical_url, s.etag, s.last_modified
                    from articles a left join url_state s on s.url = a.canonical_url
                    where a.published_utc >= ? order by a.published_utc desc""",
-                [since],
+                [since_utc],
             )
         )
 

@@ -23,6 +23,11 @@ from stdcrawl.fixture_server import FixtureServer
 from .conftest import ROOT, run_stdcrawl
 
 N = 120
+#: The instant every crawl of these tests runs at (`STDCRAWL_NOW`): late on
+#: 31 December in UTC, already 1 January in Beijing, the site's calendar.
+NOW = "2026-12-31T23:40:00+00:00"
+TODAY = dt.datetime.fromisoformat(NOW).astimezone(dt.timezone(dt.timedelta(hours=8))).date()
+CLOCK_ENV = {"STDCRAWL_NOW": NOW}
 
 
 def url_date(rec: dict) -> dt.date:
@@ -31,7 +36,7 @@ def url_date(rec: dict) -> dt.date:
 
 
 def crawl(server, db, *args) -> dict:
-    result = run_stdcrawl("crawl", "--db", str(db), "--base-url", server.base_url, "--summary-json", *args)
+    result = run_stdcrawl("crawl", "--db", str(db), "--base-url", server.base_url, "--summary-json", *args, env=CLOCK_ENV)
     assert result.returncode in (0, 1), result.stderr
     return json.loads(result.stdout)
 
@@ -42,8 +47,8 @@ def article_requests(server) -> set[str]:
 
 @pytest.fixture
 def articles():
-    """A deterministic site whose newest stories are dated today and before."""
-    return sitegen.synthetic_articles(N, seed=11, end=dt.date.today())
+    """A deterministic site whose newest stories are dated today (in Beijing) and before."""
+    return sitegen.synthetic_articles(N, seed=11, end=TODAY)
 
 
 def edit_body(rec: dict) -> dict:
@@ -64,13 +69,13 @@ def test_incremental_run_fetches_only_new_articles_and_keeps_corrections(tmp_pat
         assert first["articles_new"] == len(older)
 
         sitegen.write_site(root, [edit_body(r) if r is edited else r for r in articles])
-        window = (dt.date.today() - url_date(edited)).days + 1
+        window = (TODAY - url_date(edited)).days + 1
         server.reset_log()
         second = crawl(server, db, "--incremental", "--recheck-days", str(window))
 
         assert (second["articles_new"], second["articles_updated"]) == (3, 1)
         fetched = article_requests(server)
-        recent = {r["url_path"] for r in older if (dt.date.today() - url_date(r)).days < window + 1}
+        recent = {r["url_path"] for r in older if (TODAY - url_date(r)).days < window + 1}
         assert {r["url_path"] for r in newest3} <= fetched
         assert fetched <= {r["url_path"] for r in newest3} | recent, "an old unchanged article was fetched"
 
@@ -120,7 +125,7 @@ def test_two_runs_started_together_one_runs_and_the_other_exits_with_the_lock_co
 
 def test_a_run_killed_mid_way_leaves_a_sound_archive_that_the_next_run_completes(tmp_path):
     root, db = tmp_path / "site", tmp_path / "a.db"
-    articles = sitegen.synthetic_articles(300, seed=5, end=dt.date.today())
+    articles = sitegen.synthetic_articles(300, seed=5, end=TODAY)
     sitegen.write_site(root, articles)
     with FixtureServer(root, delay=0.01) as server:
         cmd = [sys.executable, "-m", "stdcrawl", "crawl", "--db", str(db), "--base-url", server.base_url, "-q"]
@@ -154,7 +159,7 @@ def test_a_run_killed_mid_way_leaves_a_sound_archive_that_the_next_run_completes
 
 def test_a_paused_full_crawl_resumes_from_its_jobdir(tmp_path):
     root, db, jobdir = tmp_path / "site", tmp_path / "a.db", tmp_path / "job"
-    articles = sitegen.synthetic_articles(150, seed=9, end=dt.date.today())
+    articles = sitegen.synthetic_articles(150, seed=9, end=TODAY)
     sitegen.write_site(root, articles)
     with FixtureServer(root, delay=0.02) as server:
         cmd = [sys.executable, "-m", "stdcrawl", "crawl", "--db", str(db), "--base-url", server.base_url,

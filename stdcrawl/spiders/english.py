@@ -24,7 +24,8 @@ from stdcrawl import site
 from stdcrawl.extensions import STAT
 from stdcrawl.extract import raw_from_response
 from stdcrawl.loaders import load_list_page
-from stdcrawl.normalize import parse_since, utc_now
+from stdcrawl.clock import get_clock
+from stdcrawl.normalize import BEIJING, parse_since, recheck_since, utc_now
 
 NEXT_TEXTS = frozenset({"next", "next page", "下一页", ">", "›", "»", "next >", "next»"})
 HANDLED_STATUSES = [304, 404, 410]
@@ -60,7 +61,7 @@ class EnglishSpider(scrapy.Spider):
         spider.max_pages = int(max_pages) if max_pages else None
         spider.incremental = s.get("STDCRAWL_MODE", "full") == "incremental"
         spider.stop_after = max(1, s.getint("STDCRAWL_STOP_AFTER", 1))
-        spider.recheck_days = s.getfloat("STDCRAWL_RECHECK_DAYS", 3.0)
+        spider.recheck_days = s.getint("STDCRAWL_RECHECK_DAYS", 3)
         return spider
 
     @property
@@ -82,8 +83,9 @@ class EnglishSpider(scrapy.Spider):
             self.crawler.stats.set_value(f"{STAT}/catch_up", True)
         for path in self.start_list_paths(archive):
             yield self.list_request(self.mapper.fetch_url(path), page_no=1, known_pages=0)
-        if self.incremental and self.recheck_days > 0:
-            for row in archive.recent_article_urls(self.recheck_days):
+        since = recheck_since(self.recheck_days, get_clock().today(BEIJING)) if self.incremental else None
+        if since is not None:
+            for row in archive.recent_article_urls(since):
                 yield self.article_request(
                     self.mapper.fetch_url(site.url_path(row["canonical_url"])),
                     found_on=None,
