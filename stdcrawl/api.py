@@ -17,7 +17,8 @@ import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
-from stdcrawl.search import SEARCH_SECONDS, Filters, resolve_match, search_sql, time_limit
+from stdcrawl.inputs import known_sections
+from stdcrawl.search import SEARCH_SECONDS, Filters, QueryError, resolve_match, search_sql, time_limit
 from stdcrawl.store import JSON_COLUMNS, Archive, ArchiveError
 
 #: Article columns not handed out: `images_json` becomes `images`, and
@@ -90,7 +91,7 @@ class ArchiveReader:
         unusable query or filter, or a search still running after `timeout`
         seconds; see `stdcrawl.search` for the query syntax.
         """
-        filters = Filters(section, since, until, author)
+        filters = self.filters(section, since, until, author)
         hits = []
         with time_limit(self.db.conn, timeout):
             match, note = resolve_match(self.db.conn, query, mode)
@@ -108,15 +109,15 @@ class ArchiveReader:
         """Every article (or those matching `query` and the filters), oldest first, streamed.
 
         One cursor, one row at a time: iterating a large archive takes
-        constant memory. Lists and nested records are decoded.
+        constant memory. Lists and nested records are decoded. A bad query or
+        filter raises QueryError here, before the first row is asked for.
         """
-        where, params = self._where(query, mode, Filters(section, since, until, author))
+        where, params = self._where(query, mode, self.filters(section, since, until, author))
         sql = f"select a.*, {_RELATED} from articles a where {where} order by a.published_at, a.article_id"
         if limit is not None:
             sql += " limit :limit"
             params["limit"] = max(int(limit), 0)
-        for row in self.db.query(sql, params):
-            yield self._decode(row)
+        return (self._decode(row) for row in self.db.query(sql, params))
 
     def get(self, article_id: str) -> dict | None:
         """One article by its id (`g3-1925612`) or by any URL it was seen at."""
@@ -131,8 +132,21 @@ class ArchiveReader:
         until: str | None = None, author: str | None = None, mode: str = "auto",
     ) -> int:
         """How many articles `articles()` would yield with the same arguments."""
-        where, params = self._where(query, mode, Filters(section, since, until, author))
+        where, params = self._where(query, mode, self.filters(section, since, until, author))
         return self.db.execute(f"select count(*) from articles a where {where}", params).fetchone()[0]
+
+    def filters(self, section: str | None = None, since: str | None = None, until: str | None = None,
+                author: str | None = None) -> Filters:
+        """The filters, checked: QueryError for an unreadable date or a section
+        neither stdcrawl nor this archive knows (naming the known ones)."""
+        filters = Filters(section, since, until, author)
+        if section is not None and filters.section_dir is None:
+            present = [r[0] for r in self.db.execute(
+                "select section from articles where section != '' union select section_dir from articles"
+                " where section_dir != '' order by 1")]
+            if section.strip().casefold() not in {p.casefold() for p in present}:
+                raise QueryError(f"unknown section {section!r}; known: {known_sections(present)}")
+        return filters
 
     def _where(self, query: str | None, mode: str, filters: Filters) -> tuple[str, dict]:
         where, params = filters.where("a")

@@ -28,6 +28,23 @@ def _non_negative_int(value: str) -> int:
     return number
 
 
+def _non_negative_float(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
+    if not number >= 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more: {value}")
+    return number
+
+
+def _positive_int(value: str) -> int:
+    number = _non_negative_int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more: {value}")
+    return number
+
+
 def _db_arg(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db", help="archive file (default: $STDCRAWL_DB, then ./stdcrawl.db)")
 
@@ -115,8 +132,8 @@ def cmd_stats(args) -> int:
 
 def _filter_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--section", help="section name or directory, e.g. 'Sci-Tech News' or ChinaNews")
-    parser.add_argument("--since", help="from this day, month or year on (YYYY[-MM[-DD]], Beijing time)")
-    parser.add_argument("--until", help="up to this day, month or year, inclusive")
+    parser.add_argument("--since", help="from this day, month or year on (YYYY[-MM[-DD]], 'yesterday', '7 days ago'; Beijing time)")
+    parser.add_argument("--until", help="up to this day, month or year, inclusive (same forms as --since)")
     parser.add_argument("--author", help="part of an author's name, any case")
 
 
@@ -215,20 +232,20 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("crawl", help="crawl the site into the archive")
     _db_arg(p)
     p.add_argument("--base-url", default="https://www.stdaily.com", help="site root (a local server in tests)")
-    p.add_argument("--sections", help="comma-separated section directories, e.g. WorldNews,Service")
-    p.add_argument("--since", help="skip articles dated before this day (YYYY-MM-DD)")
-    p.add_argument("--max-pages", type=int, help="list pages per section at most")
+    p.add_argument("--sections", help="comma-separated sections, by directory or label, e.g. WorldNews,Comment")
+    p.add_argument("--since", help="skip articles dated before this day, month or year (YYYY[-MM[-DD]], 'yesterday', '7 days ago')")
+    p.add_argument("--max-pages", type=_positive_int, help="list pages per section at most")
     mode = p.add_mutually_exclusive_group()
     mode.add_argument("--incremental", action="store_true", help="fetch only what is new (the cron mode)")
     mode.add_argument("--full", action="store_true", help="walk every list page and article (default)")
-    p.add_argument("--stop-after", type=int, default=1, help="incremental: stop a section after N known list pages in a row")
+    p.add_argument("--stop-after", type=_positive_int, default=1, help="incremental: stop a section after N known list pages in a row")
     p.add_argument("--recheck-days", type=_non_negative_int, default=3, help="incremental: re-fetch articles published in the last D Beijing calendar days (today counts as one) for corrections")
     p.add_argument("--jobdir", help="Scrapy JOBDIR: pause with Ctrl-C, resume with the same --jobdir")
     p.add_argument("--log-file", help="write the full log here")
     p.add_argument("--summary-json", action="store_true", help="print the run summary as JSON")
     p.add_argument("--contact", help="operator contact (URL or mailto:) added to the User-Agent")
     p.add_argument("--no-warc", action="store_true", help="do not keep the fetched pages as WARC (docs/warc.md)")
-    p.add_argument("--progress-seconds", type=float, default=5.0, help="progress line interval on a terminal (0: off)")
+    p.add_argument("--progress-seconds", type=_non_negative_float, default=5.0, help="progress line interval on a terminal (0: off)")
     p.add_argument("-q", "--quiet", action="store_true", help="print nothing on success")
     p.add_argument("-v", "--verbose", action="store_true", help="Scrapy's INFO log on stderr")
     p.set_defaults(func=cmd_crawl)
@@ -252,7 +269,7 @@ def build_parser() -> argparse.ArgumentParser:
     _db_arg(p)
     p.add_argument("query", help="words, \"a phrase\", OR, NOT, prefix*, title:word (FTS5 syntax)")
     _filter_args(p)
-    p.add_argument("--limit", type=int, default=20, help="at most this many results (default 20)")
+    p.add_argument("--limit", type=_positive_int, default=20, help="at most this many results (default 20)")
     p.add_argument("--format", choices=("table", "json", "csv"), default="table")
     p.add_argument("--mode", choices=("auto", "fts", "plain"), default="auto",
                    help="auto: FTS5 syntax, else plain words (default); fts: syntax errors are errors; plain: words only")
@@ -269,13 +286,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="browse the archive in Datasette, read-only (needs stdcrawl[serve])")
     _db_arg(p)
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
-    p.add_argument("--port", type=int, default=8001)
+    p.add_argument("--port", type=_non_negative_int, default=8001)
     p.add_argument("--live", action="store_true", help="not immutable: see what a running crawl writes")
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("reparse", help="re-extract articles from the stored WARC captures, offline")
     _db_arg(p)
-    p.add_argument("--since", help="only captures fetched on or after this day (YYYY-MM-DD)")
+    p.add_argument("--since", help="only captures fetched on or after this day (YYYY[-MM[-DD]], 'yesterday', '7 days ago')")
     p.add_argument("--article-id", help="only this article, e.g. g3-1925612")
     p.add_argument("--dry-run", action="store_true", help="write nothing; show field by field what would change")
     p.add_argument("--json", action="store_true", help="the report as JSON")

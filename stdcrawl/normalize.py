@@ -172,22 +172,10 @@ def utc_now() -> str:
 
 
 def parse_since(value: str) -> date:
-    """A `--since` value: ISO date, or anything dateparser reads ("3 days ago")."""
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        pass
-    import dateparser
+    """A `--since` value's first day (`stdcrawl.inputs.parse_day`: one reading for every command)."""
+    from stdcrawl.inputs import parse_day
 
-    base = get_clock().now().astimezone(BEIJING).replace(tzinfo=None)
-    parsed = dateparser.parse(
-        clean_text(value),
-        languages=["en"],
-        settings={"RELATIVE_BASE": base, "PREFER_DATES_FROM": "past", "DATE_ORDER": "YMD"},
-    )
-    if parsed is None:
-        raise ValueError(f"cannot read the date {value!r}")
-    return parsed.date()
+    return parse_day(value)
 
 
 def recheck_since(days: int, today: date) -> datetime | None:

@@ -1,4 +1,7 @@
-"""Read-only reports over an archive: what `stdcrawl stats` prints."""
+"""Read-only reports over an archive: what `stdcrawl stats` prints.
+
+Sections show as `label (Directory)`: either names them in `crawl --sections`
+and `search`/`export --section`."""
 
 from __future__ import annotations
 
@@ -17,8 +20,8 @@ def archive_stats(db_path: str | Path) -> dict:
             "images": archive.count("images"),
             "versions": archive.count("article_versions"),
             "per_section": q(
-                "select coalesce(nullif(section, ''), '(none)') as section, count(*) as articles "
-                "from articles group by 1 order by 2 desc, 1"
+                "select coalesce(nullif(section, ''), '(none)') as section, section_dir, count(*) as articles "
+                "from articles group by 1, 2 order by 3 desc, 1"
             ),
             "per_year": q(
                 "select substr(published_at, 1, 4) as year, count(*) as articles "
@@ -37,7 +40,10 @@ def format_stats(stats: dict) -> str:
     rng = stats["date_range"]
     lines.append(f"published {rng['first'] or '-'} … {rng['last'] or '-'}")
     lines.append("per section:")
-    lines += [f"  {r['articles']:6d}  {r['section']}" for r in stats["per_section"]]
+    lines += [
+        f"  {r['articles']:6d}  {r['section']}" + (f" ({r['section_dir']})" if r["section_dir"] else "")
+        for r in stats["per_section"]
+    ]
     lines.append("per year:")
     lines += [f"  {r['articles']:6d}  {r['year']}" for r in stats["per_year"]]
     if stats["last_crawls"]:

@@ -23,7 +23,7 @@ from stdcrawl import settings as default_settings
 from stdcrawl import site
 from stdcrawl.extensions import EXIT_LOCKED, EXIT_USAGE, STAT, run_summary
 from stdcrawl.lock import LockHeld, RunLock
-from stdcrawl.normalize import parse_since
+from stdcrawl.inputs import InputError, parse_day, section_dirs
 from stdcrawl.spiders.english import EnglishSpider
 
 
@@ -65,7 +65,7 @@ def crawl_settings(opts: CrawlOptions) -> Settings:
     values = {
         "STDCRAWL_DB": str(opts.db),
         "STDCRAWL_BASE_URL": opts.base_url,
-        "STDCRAWL_SECTIONS": ",".join(opts.sections) if opts.sections else None,
+        "STDCRAWL_SECTIONS": ",".join(section_dirs(opts.sections) or []) or None,
         "STDCRAWL_SINCE": opts.since,
         "STDCRAWL_MAX_LIST_PAGES": opts.max_pages,
         "STDCRAWL_MODE": opts.mode,
@@ -97,14 +97,18 @@ def crawl_settings(opts: CrawlOptions) -> Settings:
 
 def check_options(opts: CrawlOptions) -> str | None:
     """What is wrong with the options, in a sentence, or None."""
-    unknown = [x for x in opts.sections or [] if x not in site.SECTIONS]
-    if unknown:
-        return f"unknown section(s) {', '.join(unknown)}; known: {', '.join(site.SECTIONS)}"
-    if opts.since:
-        try:
-            parse_since(opts.since)
-        except ValueError as exc:
-            return f"--since: {exc}"
+    try:
+        section_dirs(opts.sections)
+        if opts.since:
+            parse_day(opts.since, "--since")
+    except InputError as exc:
+        return str(exc)
+    for name in ("max_pages", "stop_after"):
+        value = getattr(opts, name)
+        if value is not None and value < 1:
+            return f"--{name.replace('_', '-')} must be 1 or more, not {value}"
+    if opts.recheck_days < 0:
+        return f"--recheck-days must be 0 or more, not {opts.recheck_days}"
     parts = urlsplit(opts.base_url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         return f"--base-url must be an http(s) URL, not {opts.base_url!r}"

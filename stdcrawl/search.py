@@ -18,8 +18,9 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date
 from typing import TextIO
+
+from stdcrawl.inputs import InputError, parse_period, section_dir
 
 #: bm25 weights of the indexed columns (title, body, authors_text): a word in
 #: the headline says more about an article than the same word in its body.
@@ -42,7 +43,6 @@ _SYNTAX_ERROR = re.compile(
     r"^(fts5: |unterminated string|no such column|unknown special query|expected integer)", re.I
 )
 _OPERATORS = {"AND", "OR", "NOT", "NEAR"}
-_DAY = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 
 class QueryError(ValueError):
@@ -54,8 +54,10 @@ class Filters:
     """Restrictions shared by search, `articles()` and exports.
 
     `section` matches the section name or its directory, ignoring case
-    (`"Sci-Tech News"` or `"ChinaNews"`); `since`/`until` are inclusive
-    Beijing-time days, months or years (`2021-11-04`, `2021-11`, `2021`);
+    (`"Sci-Tech News"` or `"ChinaNews"`), or any other label of a section
+    stdcrawl knows; `since`/`until` are inclusive Beijing-time days, months
+    or years (`2021-11-04`, `2021-11`, `2021`) or relative days
+    (`yesterday`, `7 days ago`), read by `stdcrawl.inputs`;
     `author` is a case-insensitive part of any author's name.
     """
 
@@ -65,22 +67,33 @@ class Filters:
     author: str | None = None
 
     def __post_init__(self) -> None:
-        for name in ("since", "until"):
-            value = getattr(self, name)
-            if value is not None and not _valid_day(value):
-                raise QueryError(f"--{name} wants YYYY, YYYY-MM or YYYY-MM-DD, not {value!r}")
+        try:
+            if self.since is not None:
+                object.__setattr__(self, "since", parse_period(self.since, "--since").first.isoformat())
+            if self.until is not None:
+                object.__setattr__(self, "until", parse_period(self.until, "--until").last.isoformat())
+        except InputError as exc:
+            raise QueryError(str(exc)) from None
+
+    @property
+    def section_dir(self) -> str | None:
+        """The directory of a section stdcrawl knows (by directory or label), else None."""
+        return section_dir(self.section) if self.section else None
 
     def where(self, alias: str = "a") -> tuple[str, dict]:
         """A SQL condition over the articles table `alias`, and its parameters."""
         clauses, params = ["1"], {}
         if self.section:
-            clauses.append(f"({alias}.section = :section collate nocase or {alias}.section_dir = :section collate nocase)")
-            params["section"] = self.section
+            clauses.append(
+                f"({alias}.section = :section collate nocase or {alias}.section_dir = :section collate nocase"
+                f" or {alias}.section_dir = :section_dir)"
+            )
+            params.update(section=self.section, section_dir=self.section_dir)  # None matches nothing
         if self.since:
             clauses.append(f"{alias}.published_at >= :since")
             params["since"] = self.since
         if self.until:
-            clauses.append(f"substr({alias}.published_at, 1, length(:until)) <= :until")
+            clauses.append(f"substr({alias}.published_at, 1, 10) <= :until")
             params["until"] = self.until
         if self.author:
             clauses.append(
@@ -88,17 +101,6 @@ class Filters:
             )
             params["author"] = self.author
         return " and ".join(clauses), params
-
-
-def _valid_day(value: str) -> bool:
-    if not _DAY.match(value):
-        return False
-    parts = [int(p) for p in value.split("-")] + [1, 1]
-    try:
-        date(*parts[:3])
-    except ValueError:
-        return False
-    return True
 
 
 def clean_query(query: str) -> str:

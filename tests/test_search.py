@@ -73,7 +73,7 @@ def test_limit_and_query_syntax(db):
         assert ids(archive.search("cafe")) == ["g3-4"]  # accents folded
 
 
-@pytest.mark.parametrize("bad", ["2021-13", "21-01-01", "2021/01/01", "yesterday", "2021-02-30"])
+@pytest.mark.parametrize("bad", ["2021-13", "21-01-01", "2021/01/01", "someday", "2021-02-30"])
 def test_bad_dates_are_clear_errors(db, bad):
     with open_archive(db) as archive, pytest.raises(QueryError, match="YYYY"):
         archive.search("x", since=bad)

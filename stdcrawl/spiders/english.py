@@ -8,7 +8,7 @@ links. It never leaves stdaily.com: links are mapped onto the crawl's base URL
 (`site.LinkMapper`), everything else is counted as off-site and dropped.
 
 Options (spider arguments or STDCRAWL_* settings): `base_url`, `sections`
-(comma-separated directories), `since` (YYYY-MM-DD), `max_pages` (list pages
+(comma-separated directories or labels), `since` (`stdcrawl.inputs`: YYYY[-MM[-DD]], `yesterday` …), `max_pages` (list pages
 per section), and the incremental ones read from settings.
 """
 
@@ -23,6 +23,7 @@ from scrapy.http import TextResponse
 from stdcrawl import site
 from stdcrawl.extensions import STAT
 from stdcrawl.extract import raw_from_response
+from stdcrawl.inputs import section_dirs
 from stdcrawl.loaders import load_list_page
 from stdcrawl.clock import get_clock
 from stdcrawl.normalize import BEIJING, parse_since, recheck_since, utc_now
@@ -48,13 +49,7 @@ class EnglishSpider(scrapy.Spider):
         s = crawler.settings
         a = spider._args
         spider.mapper = site.LinkMapper(a["base_url"] or s.get("STDCRAWL_BASE_URL") or site.LIVE_BASE_URL)
-        sections = a["sections"] or s.get("STDCRAWL_SECTIONS")
-        if isinstance(sections, str):
-            sections = [x.strip() for x in sections.split(",") if x.strip()]
-        unknown = [x for x in sections or [] if x not in site.SECTIONS]
-        if unknown:
-            raise ValueError(f"unknown section(s) {', '.join(unknown)}; known: {', '.join(site.SECTIONS)}")
-        spider.sections = sections or None
+        spider.sections = section_dirs(a["sections"] or s.get("STDCRAWL_SECTIONS"))
         since = a["since"] or s.get("STDCRAWL_SINCE")
         spider.since = parse_since(since) if isinstance(since, str) else since
         max_pages = a["max_pages"] or s.get("STDCRAWL_MAX_LIST_PAGES")
