@@ -70,24 +70,31 @@ def cmd_crawl(args) -> int:
         no_warc=args.no_warc,
     )
     summary = run_crawl(opts)
-    if args.summary_json:
+    if args.quiet and summary["exit_code"] == EXIT_OK:
+        pass  # -q wins over --summary-json: cron mails nothing after a good run
+    elif args.summary_json:
         print(summary_json(summary))
-    elif not args.quiet or summary["exit_code"] != EXIT_OK:
+    else:
         print(summary_line(summary), file=sys.stderr if summary["exit_code"] else sys.stdout)
     return summary["exit_code"]
 
 
 def cmd_demo(args) -> int:
-    from stdcrawl.demo import EXAMPLE_SQL, run_demo
+    from stdcrawl.demo import DEMO_FAILURES_NOTE, EXAMPLE_SQL, run_demo
     from stdcrawl.reports import archive_stats, format_stats
     from stdcrawl.runner import summary_line
 
     db = Path(args.db or "demo.db")
     print(f"Serving the fixture site on 127.0.0.1 and crawling it into {db} …", file=sys.stderr)
-    summary = run_demo(db, progress=2.0 if sys.stderr.isatty() else 0)
+    try:
+        summary = run_demo(db, progress=2.0 if sys.stderr.isatty() else 0)
+    except FileNotFoundError as exc:
+        print(f"stdcrawl demo: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     print(summary_line(summary))
     if summary.get("crawl_id") is None:
         return summary["exit_code"]
+    print(DEMO_FAILURES_NOTE)
     print()
     print(format_stats(archive_stats(db)))
     print()
@@ -246,7 +253,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--contact", help="operator contact (URL or mailto:) added to the User-Agent")
     p.add_argument("--no-warc", action="store_true", help="do not keep the fetched pages as WARC (docs/warc.md)")
     p.add_argument("--progress-seconds", type=_non_negative_float, default=5.0, help="progress line interval on a terminal (0: off)")
-    p.add_argument("-q", "--quiet", action="store_true", help="print nothing on success")
+    p.add_argument("-q", "--quiet", action="store_true", help="print nothing on success, not even --summary-json (cron)")
     p.add_argument("-v", "--verbose", action="store_true", help="Scrapy's INFO log on stderr")
     p.set_defaults(func=cmd_crawl)
 

@@ -5,9 +5,18 @@ from __future__ import annotations
 from pathlib import Path
 
 from stdcrawl.fixture_server import FixtureServer
+from stdcrawl.resources import data_path
 from stdcrawl.runner import CrawlOptions, run_crawl
 
-FIXTURE_SITE = Path(__file__).resolve().parent.parent / "fixtures" / "site"
+FIXTURE_SITE = data_path("fixtures/site")
+
+#: The fixture site keeps the live site's broken pages (a missing title, a dead
+#: link, a page in GBK …) so that their handling is tested: the demo's run
+#: ends `finished_with_failures`, and says why.
+DEMO_FAILURES_NOTE = (
+    "(The fixture site contains broken pages on purpose, like the live site: the failures and\n"
+    " warnings above, such as missing_title, show how a crawl counts them. They are expected.)"
+)
 
 EXAMPLE_SQL = """select section, substr(published_at, 1, 7) as month, count(*) as articles
 from articles group by section, month order by month desc limit 10;"""

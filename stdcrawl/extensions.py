@@ -219,6 +219,7 @@ def run_summary(stats: dict, reason: str) -> dict:
         "requests": stats.get("downloader/request_count", 0),
         "responses": stats.get("downloader/response_count", 0),
         "list_pages": stats.get(f"{STAT}/list_pages", 0),
+        "list_pages_unchanged": stats.get(f"{STAT}/list_not_modified", 0),  # answered 304
         "articles_new": stats.get(f"{STAT}/articles/new", 0),
         "articles_updated": stats.get(f"{STAT}/articles/updated", 0),
         "articles_unchanged": stats.get(f"{STAT}/articles/unchanged", 0) + stats.get(f"{STAT}/articles/not_modified", 0),

@@ -21,6 +21,7 @@ from scrapy.settings import Settings
 
 from stdcrawl import settings as default_settings
 from stdcrawl import site
+from stdcrawl.clock import get_clock
 from stdcrawl.extensions import EXIT_LOCKED, EXIT_USAGE, STAT, run_summary
 from stdcrawl.lock import LockHeld, RunLock
 from stdcrawl.inputs import InputError, parse_day, section_dirs
@@ -150,7 +151,19 @@ def run_crawl(opts: CrawlOptions) -> dict:
     summary["db"] = str(opts.db)
     if stats.get(f"{STAT}/fatal"):
         summary["message"] = stats[f"{STAT}/fatal"]
+    if opts.log_file:
+        log_summary(opts.log_file, summary)
     return summary
+
+
+def log_summary(log_file: str | Path, summary: dict) -> None:
+    """Append the run's one-line summary to its log file, in Scrapy's log format."""
+    stamp = get_clock().now().astimezone().strftime("%Y-%m-%d %H:%M:%S")
+    try:
+        with open(log_file, "a", encoding="utf-8") as fh:
+            fh.write(f"{stamp} [stdcrawl] INFO: {summary_line(summary)}\n")
+    except OSError as exc:  # the crawl is done and stored: say so, but do not fail it
+        logging.getLogger(__name__).warning("cannot append the summary to %s: %s", log_file, exc)
 
 
 def summary_line(summary: dict) -> str:
@@ -162,7 +175,7 @@ def summary_line(summary: dict) -> str:
     return (
         f"stdcrawl: {summary.get('mode')} crawl #{summary.get('crawl_id')} {summary.get('status')} "
         f"in {summary.get('seconds', 0):.1f}s: {summary.get('requests', 0)} requests ({codes or 'no responses'}), "
-        f"{summary.get('list_pages', 0)} list pages, articles {summary.get('articles_new', 0)} new / "
+        f"{_list_pages(summary)}, articles {summary.get('articles_new', 0)} new / "
         f"{summary.get('articles_updated', 0)} updated / {summary.get('articles_unchanged', 0)} unchanged / "
         f"{summary.get('articles_failed', 0)} failed, {summary.get('duplicates', 0)} duplicates"
         + (f"; failures: {reasons}" if reasons else "")
@@ -170,6 +183,13 @@ def summary_line(summary: dict) -> str:
            f"{summary.get('warc_revisits', 0)} revisits)" if summary.get("warc_bytes") else "")
         + (f"; {summary['message']}" if summary.get("message") else "")
     )
+
+
+def _list_pages(summary: dict) -> str:
+    """`8 list pages (8 unchanged)`: pages parsed plus pages that answered 304."""
+    unchanged = summary.get("list_pages_unchanged", 0)
+    total = summary.get("list_pages", 0) + unchanged
+    return f"{total} list pages" + (f" ({unchanged} unchanged)" if unchanged else "")
 
 
 def summary_json(summary: dict) -> str:

@@ -15,7 +15,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-SCHEMA_DOC = Path(__file__).resolve().parent.parent / "docs" / "schema.md"
+from stdcrawl.resources import data_path
+
+SCHEMA_DOC = data_path("docs/schema.md")
 
 _HEADING = re.compile(r"^#{2,4} `(?P<name>\w+)` \((?P<kind>table|view|full-text index)\)\s*$")
 _CELL_SPLIT = re.compile(r"(?<!\\)\|")

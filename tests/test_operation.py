@@ -3,13 +3,14 @@ a log file, and `scrapy crawl english` from the repository root."""
 
 from __future__ import annotations
 
+import json
 import os
 import pty
 import sqlite3
 import subprocess
 import sys
 
-from stdcrawl import sitegen
+from stdcrawl import site, sitegen
 from stdcrawl.fixture_server import FixtureServer
 
 from .conftest import FIXTURE_SITE, ROOT, manifest, run_stdcrawl
@@ -50,6 +51,7 @@ def test_off_a_terminal_a_crawl_prints_only_its_summary_and_logs_to_a_file(fixtu
     assert result.stderr.strip().count("\n") == 0 and result.stderr.startswith("stdcrawl: full crawl")
     text = log.read_text()
     assert "Spider opened" in text and "dropped" in text and "HTTP 404" in text
+    assert text.splitlines()[-1].endswith("[stdcrawl] INFO: " + result.stderr.strip())  # the same one line
 
 
 def test_quiet_prints_nothing_when_all_went_well_and_one_line_when_not(site_server, tmp_path):
@@ -61,6 +63,26 @@ def test_quiet_prints_nothing_when_all_went_well_and_one_line_when_not(site_serv
     failed = run_stdcrawl("crawl", "--db", db, "--base-url", site_server.base_url, "-q")
     assert failed.returncode == 1 and failed.stdout == ""
     assert failed.stderr.startswith("stdcrawl: full crawl #2 finished_with_failures")
+
+
+def test_quiet_wins_over_summary_json_so_cron_mails_only_failures(site_server, tmp_path):
+    sitegen.write_site(site_server.root, sitegen.synthetic_articles(40, seed=3))
+    db = str(tmp_path / "a.db")
+    ok = run_stdcrawl("crawl", "--db", db, "--base-url", site_server.base_url, "-q", "--summary-json")
+    assert (ok.returncode, ok.stdout, ok.stderr) == (0, "", "")
+    (site_server.root / "English" / "News" / "common_list.shtml").unlink()
+    failed = run_stdcrawl("crawl", "--db", db, "--base-url", site_server.base_url, "-q", "--summary-json")
+    assert failed.returncode == 1 and json.loads(failed.stdout)["status"] == "finished_with_failures"
+
+
+def test_list_pages_that_answered_304_are_counted_as_unchanged(site_server, tmp_path):
+    sitegen.write_site(site_server.root, sitegen.synthetic_articles(40, seed=3))
+    db = str(tmp_path / "a.db")
+    assert run_stdcrawl("crawl", "--db", db, "--base-url", site_server.base_url, "-q").returncode == 0
+    again = run_stdcrawl("crawl", "--db", db, "--base-url", site_server.base_url, "--incremental")
+    not_modified = sum(1 for r in site_server.requests if r.status == 304 and site.is_list_path(r.path))
+    assert again.returncode == 0 and not_modified > 0
+    assert f" {not_modified} list pages ({not_modified} unchanged), " in again.stdout
 
 
 def test_scrapy_crawl_english_works_from_the_repository_root(fixture_server, tmp_path):
