@@ -68,6 +68,7 @@ def cmd_crawl(args) -> int:
         progress=args.progress_seconds if interactive and not args.quiet else 0,
         contact=args.contact,
         no_warc=args.no_warc,
+        no_images=args.no_images,
     )
     summary = run_crawl(opts)
     if args.quiet and summary["exit_code"] == EXIT_OK:
@@ -252,6 +253,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--summary-json", action="store_true", help="print the run summary as JSON")
     p.add_argument("--contact", help="operator contact (URL or mailto:) added to the User-Agent")
     p.add_argument("--no-warc", action="store_true", help="do not keep the fetched pages as WARC (docs/warc.md)")
+    p.add_argument("--no-images", action="store_true", help="do not fetch the articles' images into the WARC files")
     p.add_argument("--progress-seconds", type=_non_negative_float, default=5.0, help="progress line interval on a terminal (0: off)")
     p.add_argument("-q", "--quiet", action="store_true", help="print nothing on success, not even --summary-json (cron)")
     p.add_argument("-v", "--verbose", action="store_true", help="Scrapy's INFO log on stderr")

@@ -220,6 +220,9 @@ def run_summary(stats: dict, reason: str) -> dict:
         "responses": stats.get("downloader/response_count", 0),
         "list_pages": stats.get(f"{STAT}/list_pages", 0),
         "list_pages_unchanged": stats.get(f"{STAT}/list_not_modified", 0),  # answered 304
+        # An image that cannot be had is reported, not a failed run (the article is stored).
+        "images_captured": stats.get(f"{STAT}/images/captured", 0),
+        "images_failed": stats.get(f"{STAT}/images/failed", 0),
         "articles_new": stats.get(f"{STAT}/articles/new", 0),
         "articles_updated": stats.get(f"{STAT}/articles/updated", 0),
         "articles_unchanged": stats.get(f"{STAT}/articles/unchanged", 0) + stats.get(f"{STAT}/articles/not_modified", 0),

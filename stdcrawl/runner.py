@@ -46,6 +46,7 @@ class CrawlOptions:
     progress: float = 0  # seconds between progress lines on stderr (0: none)
     contact: str | None = None
     no_warc: bool = False
+    no_images: bool = False
     extra_settings: dict = field(default_factory=dict)
 
 
@@ -75,6 +76,7 @@ def crawl_settings(opts: CrawlOptions) -> Settings:
         "STDCRAWL_LOCK_HELD": True,
         "STDCRAWL_PROGRESS_SECONDS": float(opts.progress or 0),
         "STDCRAWL_WARC_ENABLED": not opts.no_warc,
+        "STDCRAWL_IMAGES": not (opts.no_images or opts.no_warc),
         "LOG_LEVEL": opts.log_level,
         "LOG_INSTALL_ROOT_HANDLER": True,
     }
@@ -179,6 +181,9 @@ def summary_line(summary: dict) -> str:
         f"{summary.get('articles_updated', 0)} updated / {summary.get('articles_unchanged', 0)} unchanged / "
         f"{summary.get('articles_failed', 0)} failed, {summary.get('duplicates', 0)} duplicates"
         + (f"; failures: {reasons}" if reasons else "")
+        + (f"; images {summary['images_captured']} captured"
+           + (f" / {summary['images_failed']} failed" if summary.get("images_failed") else "")
+           if summary.get("images_captured") or summary.get("images_failed") else "")
         + (f"; WARC +{summary['warc_bytes']:,} bytes ({summary.get('warc_responses', 0)} responses, "
            f"{summary.get('warc_revisits', 0)} revisits)" if summary.get("warc_bytes") else "")
         + (f"; {summary['message']}" if summary.get("message") else "")

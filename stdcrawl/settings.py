@@ -95,6 +95,10 @@ STDCRAWL_WARC_ENABLED = True
 STDCRAWL_WARC_DIR = None
 #: A WARC file is closed and the next begun past this size: 1 GB, the usual convention.
 STDCRAWL_WARC_MAX_BYTES = 1_000_000_000
+#: An article's own images (its body's, with captions) are fetched into the
+#: WARC files too, so a replayed page shows them; `--no-images` turns it off.
+#: Nothing to keep them in without WARC capture, so off with `--no-warc`.
+STDCRAWL_IMAGES = True
 
 LOG_LEVEL = "INFO"
 #: Scrapy's default; stated so the asyncio reactor is explicit.

@@ -26,6 +26,7 @@ from pathlib import Path
 import sqlite_utils
 
 from stdcrawl import EXTRACTOR_VERSION
+from stdcrawl.image_links import add_image_captures, link_images
 from stdcrawl.items import VERSIONED_FIELDS
 from stdcrawl.normalize import utc_now
 from stdcrawl.views import create_views
@@ -333,6 +334,7 @@ class Archive:
         Returns counts: new, updated, unchanged, duplicate.
         """
         counts = {"new": 0, "updated": 0, "unchanged": 0, "duplicate": 0}
+        articles, captures = list(articles), list(captures)
         with self.db.atomic():
             new_rows: dict[str, dict] = {}  # new articles, inserted together below
             for article in articles:
@@ -348,6 +350,7 @@ class Archive:
                        position = excluded.position, last_seen_at = excluded.last_seen_at""",
                 list_items,
             )
+            link_images(self.db.conn, (a["article_id"] for a in articles if not a.get("duplicate_of")), captures)
         return counts
 
     def _store_article(self, a: dict, crawl_id: int | None, new_rows: dict[str, dict] | None = None) -> str:
@@ -551,5 +554,6 @@ MIGRATIONS = [
     (2, _create_fts_update_trigger),  # v1 archives reindexed identical text on full-row updates
     (3, _create_captures),  # the WARC index (issue 4)
     (4, _create_list_items),  # which list showed which article (section inference)
+    (5, add_image_captures),  # each image row points at its WARC capture (issue 13)
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]

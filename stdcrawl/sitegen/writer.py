@@ -10,7 +10,9 @@ import json
 import shutil
 from pathlib import Path
 
-from .records import HOME, ROBOTS, SECTION_DIRS, SiteIndex, article_id
+from .fields import _image_src
+from .images import image_bytes
+from .records import CANONICAL, HOME, ROBOTS, SECTION_DIRS, SiteIndex, article_id
 from .synthetic import synthetic_articles
 from .templates import list_page_path, render_article, render_home, render_list_page
 
@@ -43,7 +45,8 @@ def write_site(root: str | Path, articles: list[dict], *, per_page: int = 20,
                clean: bool = False) -> dict:
     """Write a whole site into `root` in the live URL layout and return its manifest.
 
-    Articles, every list page with pagination (`per_page` items), the English
+    Articles with the images their bodies show (tiny valid files,
+    `sitegen.images`), every list page with pagination (`per_page` items), the English
     home page, `robots.txt`, `_headers.json` (per-page response header
     overrides) and `raw_files` (`{url_path: bytes}`, written as they are).
     Files whose bytes would not change are left untouched (their mtimes too).
@@ -59,7 +62,9 @@ def write_site(root: str | Path, articles: list[dict], *, per_page: int = 20,
     writer = _Writer(root)
     header_map = dict(headers or {})
     ids = {}
+    images: set[str] = set()
     for rec in articles:
+        images.update(body_image_paths(rec))
         text = render_article(rec, index, nav_lists=list_ids)
         writer.put(rec["url_path"], _encode(text, rec.get("encoding", "utf-8")))
         ids[rec["url_path"]] = article_id(rec["url_path"])
@@ -77,6 +82,8 @@ def write_site(root: str | Path, articles: list[dict], *, per_page: int = 20,
             path = list_page_path(lid, page)
             writer.put(path, render_list_page(lid, chunk, page, pages, extra=extra, nav_lists=list_ids).encode("utf-8"))
             lists[lid].append(path)
+    for path in sorted(images - set(raw_files or {})):
+        writer.put(path, image_bytes(path))
     writer.put(HOME, render_home(index, list_ids).encode("utf-8"))
     writer.put("/robots.txt", ROBOTS.encode("ascii"))
     for path, data in sorted((raw_files or {}).items()):
@@ -84,7 +91,19 @@ def write_site(root: str | Path, articles: list[dict], *, per_page: int = 20,
     writer.put("/_headers.json", (json.dumps(header_map, indent=2, sort_keys=True) + "\n").encode("utf-8"))
     return {"home": HOME, "robots": "/robots.txt", "headers": "/_headers.json",
             "articles": [r["url_path"] for r in articles], "article_ids": ids, "lists": lists,
-            "list_pages": [p for lid in list_ids for p in lists[lid]], "raw": sorted(raw_files or {})}
+            "list_pages": [p for lid in list_ids for p in lists[lid]], "raw": sorted(raw_files or {}),
+            "images": sorted(images)}
+
+
+def body_image_paths(rec: dict) -> list[str]:
+    """Paths of the images an article's body shows, on the site's own host."""
+    paths = []
+    for item in rec.get("paragraphs", []):
+        if isinstance(item, dict) and item.get("image"):
+            src = _image_src(item["image"], rec["url_path"])
+            if src.startswith(CANONICAL + "/"):
+                paths.append(src[len(CANONICAL):])
+    return paths
 
 
 def generate_site(root: str | Path, n: int, seed: int = 0, **kwargs) -> dict:

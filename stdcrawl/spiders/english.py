@@ -24,6 +24,7 @@ from stdcrawl import site
 from stdcrawl.extensions import STAT
 from stdcrawl.extract import raw_from_response
 from stdcrawl.inputs import section_dirs
+from stdcrawl.spiders.images import count_image, count_image_error, image_requests
 from stdcrawl.loaders import load_list_page
 from stdcrawl.clock import get_clock
 from stdcrawl.normalize import BEIJING, parse_since, recheck_since, utc_now
@@ -57,6 +58,7 @@ class EnglishSpider(scrapy.Spider):
         spider.incremental = s.get("STDCRAWL_MODE", "full") == "incremental"
         spider.stop_after = max(1, s.getint("STDCRAWL_STOP_AFTER", 1))
         spider.recheck_days = s.getint("STDCRAWL_RECHECK_DAYS", 3)
+        spider.images = s.getbool("STDCRAWL_IMAGES", True) and s.getbool("STDCRAWL_WARC_ENABLED", True)
         return spider
 
     @property
@@ -277,6 +279,8 @@ class EnglishSpider(scrapy.Spider):
         raw["fetched_at"] = meta.get("stdcrawl_fetched_at", raw["fetched_at"])  # the WARC record's time
         raw["section_hint"] = meta.get("section_hint", "")
         yield raw
+        if self.images:
+            yield from image_requests(self, raw["images"], response.url)
         if self.sections:
             return  # "Top News" shows the whole site's latest stories: not a section's
         for rel in raw["related"]:
@@ -289,6 +293,12 @@ class EnglishSpider(scrapy.Spider):
             if self.incremental and self.run.archive.known_article_url(site.canonical_url(fetch, self.mapper.base_netloc)):
                 continue
             yield self.article_request(fetch, found_on=None)
+
+    def parse_image(self, response):
+        count_image(self.crawler.stats, response)
+
+    def on_image_error(self, failure):
+        count_image_error(self.crawler.stats, failure)
 
     def on_error(self, failure):
         request = failure.request
