@@ -19,7 +19,9 @@ from bench.common import PY, Measured, ServerProcess, Site, log, median, ratio, 
 
 
 def stdcrawl_cmd(db: Path, base_url: str, *extra: str) -> list[str]:
-    return [PY, "-m", "stdcrawl", "crawl", "--db", str(db), "--base-url", base_url, "--summary-json", "-q", *extra]
+    """The measured crawl. `--no-images`: the bare spider fetches no images either,
+    so both fetch the same pages (`-q` would silence the JSON: it wins over it)."""
+    return [PY, "-m", "stdcrawl", "crawl", "--db", str(db), "--base-url", base_url, "--summary-json", "--no-images", *extra]
 
 
 def _warc_dir(db: Path) -> Path:

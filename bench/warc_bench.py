@@ -47,7 +47,7 @@ def crawl(server: FixtureServer, db: Path, *args: str) -> dict:
     """One crawl in a subprocess: its summary, wall time and CPU time (steadier on a shared machine)."""
     started, cpu = time.monotonic(), _children_cpu()
     result = subprocess.run(
-        [sys.executable, "-m", "stdcrawl", "crawl", "--db", str(db), "--base-url", server.base_url, "--summary-json", *args],
+        [sys.executable, "-m", "stdcrawl", "crawl", "--db", str(db), "--base-url", server.base_url, "--summary-json", "--no-images", *args],
         capture_output=True, text=True, cwd=ROOT, timeout=3600,
     )
     if result.returncode not in (0, 1):
