@@ -39,7 +39,10 @@ def _non_negative_float(value: str) -> float:
 
 
 def _positive_int(value: str) -> int:
-    number = _non_negative_int(value)
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
     if number < 1:
         raise argparse.ArgumentTypeError(f"must be 1 or more: {value}")
     return number
@@ -207,7 +210,8 @@ def cmd_reparse(args) -> int:
     from stdcrawl.store import ArchiveError
 
     try:
-        report = reparse(resolve_db_path(args.db), since=args.since, article_id=args.article_id, dry_run=args.dry_run)
+        report = reparse(resolve_db_path(args.db), since=args.since, article_id=args.article_id, dry_run=args.dry_run,
+                         jobs=args.jobs)
     except LockHeld as exc:
         print(f"stdcrawl reparse: {exc}", file=sys.stderr)
         return EXIT_LOCKED
@@ -304,6 +308,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--since", help="only captures fetched on or after this day (YYYY[-MM[-DD]], 'yesterday', '7 days ago')")
     p.add_argument("--article-id", help="only this article, e.g. g3-1925612")
     p.add_argument("--dry-run", action="store_true", help="write nothing; show field by field what would change")
+    p.add_argument("--jobs", type=_positive_int, help="processes that extract (default: all cores)")
     p.add_argument("--json", action="store_true", help="the report as JSON")
     p.set_defaults(func=cmd_reparse)
 

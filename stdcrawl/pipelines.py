@@ -40,15 +40,17 @@ class Deduper:
         self.seen_urls: set[str] = set()
         self.seen_fingerprints: dict[str, str] = {}
 
-    def duplicate_of(self, article: dict) -> str | None:
+    def duplicate_of(self, article: dict, fp: str | None = None) -> str | None:
         """The article_id this article duplicates, or None.
 
         Returns the article's own id when the same URL came twice in a run.
+        `fp`: the article's fingerprint when already known (then `article`
+        needs only its `canonical_url` and `article_id`).
         """
         if article["canonical_url"] in self.seen_urls:
             return article["article_id"]
         self.seen_urls.add(article["canonical_url"])
-        fp = fingerprint(article)
+        fp = fp or fingerprint(article)
         twin = self.seen_fingerprints.get(fp)
         if twin is None and self.archive is not None:
             twin = self.archive.article_with_fingerprint(fp)

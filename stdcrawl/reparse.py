@@ -20,6 +20,7 @@ import json
 import time
 import zlib
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,7 +33,8 @@ from stdcrawl.items import GOLDEN_FIELDS
 from stdcrawl.lock import RunLock
 from stdcrawl.normalize import normalize_article, parse_since
 from stdcrawl.pipelines import Deduper, validate_article
-from stdcrawl.store import JSON_COLUMNS, Archive, ArchiveError, keep_inferred_section
+from stdcrawl.reparse_jobs import MIN_PER_JOB, count_captures, default_jobs, extracted, iter_captures
+from stdcrawl.store import JSON_COLUMNS, Archive, ArchiveError
 from stdcrawl.warc import RENAMED_TRANSFER_ENCODING, WarcReader, payload_digest
 
 #: Fields compared with the stored row (everything extracted, plus who extracted it).
@@ -59,6 +61,7 @@ class ReparseReport:
     examples: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # field -> (article_id, change)
     problems: list[str] = field(default_factory=list)  # unreadable or corrupt captures
     seconds: float = 0.0
+    jobs: int = 1  # processes that extracted
 
     @property
     def articles_per_second(self) -> float:
@@ -70,7 +73,7 @@ class ReparseReport:
             "outcomes": dict(self.outcomes), "dropped": dict(self.dropped),
             "field_changes": dict(self.field_changes), "examples": self.examples,
             "problems": self.problems, "seconds": round(self.seconds, 3),
-            "articles_per_second": round(self.articles_per_second, 1),
+            "articles_per_second": round(self.articles_per_second, 1), "jobs": self.jobs,
         }
 
     def format(self) -> str:
@@ -78,7 +81,8 @@ class ReparseReport:
         o = self.outcomes
         lines = [
             f"reparse{' (dry run)' if self.dry_run else ''}: {self.captures} captures read, "
-            f"{self.articles} articles extracted in {self.seconds:.1f}s ({self.articles_per_second:.0f} articles/s)",
+            f"{self.articles} articles extracted in {self.seconds:.1f}s ({self.articles_per_second:.0f} articles/s, "
+            f"{self.jobs} process{'es' if self.jobs > 1 else ''})",
             f"articles that {verb}: {o['new']} new, {o['updated']} updated, {o['unchanged']} unchanged, "
             f"{o['duplicate']} duplicates",
         ]
@@ -96,17 +100,20 @@ class ReparseReport:
 
 
 def reparse(db_path: str | Path, since: str | None = None, article_id: str | None = None,
-            dry_run: bool = False) -> ReparseReport:
+            dry_run: bool = False, jobs: int | None = None, min_per_job: int = MIN_PER_JOB) -> ReparseReport:
     """Re-extract articles from their stored captures; write what changed unless `dry_run`.
 
     `since` (a date) limits it to captures fetched on or after it,
-    `article_id` to one article. Raises ArchiveError (NoCaptures) when the
-    archive cannot be read, LockHeld when a crawl holds it, ValueError for a
-    bad `since`.
+    `article_id` to one article. `jobs` processes extract (default: all
+    cores; fewer when there are under `min_per_job` captures for each).
+    Raises ArchiveError (NoCaptures) when the archive cannot be read,
+    LockHeld when a crawl holds it, ValueError for a bad `since` or `jobs`.
     """
     started = time.monotonic()
     db_path = Path(db_path)
     since_iso = parse_since(since).isoformat() if since else None
+    if jobs is not None and jobs < 1:
+        raise ValueError(f"--jobs must be 1 or more, not {jobs}")
     report = ReparseReport(dry_run=dry_run)
     if not db_path.exists():
         raise ArchiveError(f"no archive at {db_path}")
@@ -114,10 +121,15 @@ def reparse(db_path: str | Path, since: str | None = None, article_id: str | Non
     if lock:
         lock.acquire()
     try:
-        with Archive(db_path, readonly=dry_run) as archive, WarcReader(db_path.resolve().parent) as reader:
+        with Archive(db_path, readonly=dry_run) as archive:
             if "captures" not in archive.db.table_names():
                 raise NoCaptures(f"{db_path} has no captures: it was made before WARC capture")
-            _run(archive, reader, select_captures(archive, since_iso, article_id), report)
+            jobs = jobs or default_jobs()
+            if jobs > 1:
+                jobs = max(1, min(jobs, count_captures(archive, since_iso, article_id) // max(min_per_job, 1)))
+            report.jobs = jobs
+            captures = iter_captures(archive, since_iso, article_id)
+            _run(archive, extracted(captures, db_path, dry_run, jobs), report)
     finally:
         if lock:
             lock.release()
@@ -126,68 +138,54 @@ def reparse(db_path: str | Path, since: str | None = None, article_id: str | Non
 
 
 def select_captures(archive: Archive, since_iso: str | None = None, article_id: str | None = None) -> list[dict]:
-    """Each article's latest capture with a page (status 200, a payload), in capture order."""
-    where = ["article_id is not null", "status = 200", "payload_length > 0"]
-    params: list = []
-    if since_iso:
-        where.append("fetched_at >= ?")
-        params.append(since_iso)
-    if article_id:
-        where.append("article_id = ?")
-        params.append(article_id)
-    sql = f"""select c.* from captures c join (
-                  select max(capture_id) as capture_id from captures where {' and '.join(where)} group by article_id
-              ) latest using (capture_id) order by c.capture_id"""
-    return [dict(r) for r in archive.db.query(sql, params)]
+    """Each article's latest capture with a page (status 200, a payload), in capture order, as a list
+    (`reparse` itself streams them: `reparse_jobs.iter_captures`)."""
+    return list(iter_captures(archive, since_iso, article_id))
 
 
-def _run(archive: Archive, reader: WarcReader, captures: list[dict], report: ReparseReport) -> None:
+def _run(archive: Archive, results: Iterable[dict], report: ReparseReport) -> None:
+    """Count, de-duplicate and write (in capture order) what the extractors found."""
     deduper = Deduper(archive)
     batch: list[dict] = []
     batch_crawl = None
     written = 0
-    for cap in captures:
+    for res in results:
         report.captures += 1
-        try:
-            response = response_from_capture(cap, reader)
-        except Exception as exc:  # whatever makes a record unreadable: reported, and the rest goes on
-            report.problems.append(f"capture {cap['capture_id']} ({cap['warc_file']}@{cap['warc_offset']}): {exc}")
+        if res.get("problem"):
+            report.problems.append(res["problem"])
             report.dropped["unreadable"] += 1
             continue
-        article, reason = article_from_capture(cap, response)
-        if reason:
-            report.dropped[reason] += 1
+        if res.get("reason"):
+            report.dropped[res["reason"]] += 1
             continue
         report.articles += 1
-        twin = deduper.duplicate_of(article)
-        if twin == article["article_id"]:
+        article = res.get("article")
+        twin = deduper.duplicate_of(res, fp=res["fingerprint"])
+        if twin == res["article_id"]:
             report.dropped["same_url_twice"] += 1
             continue
         if twin:
-            article["duplicate_of"] = twin
             report.outcomes["duplicate"] += 1
-            if archive.known_article_url(article["canonical_url"]):
+            if archive.known_article_url(res["canonical_url"]):
                 continue  # already recorded as a URL of its twin
+            article = {**article, "duplicate_of": twin} if article else None
         else:
-            stored = stored_article(archive, article["article_id"])
-            if stored is not None:
-                article = keep_inferred_section(article, stored["section"], stored["section_dir"], stored["extraction_notes"])
-            changes = diff_article(stored, article) if stored else {}
-            report.outcomes["new" if stored is None else "updated" if set(changes) - {"extractor_version"}
+            changes = res["changes"]
+            report.outcomes["new" if not res["stored"] else "updated" if set(changes) - {"extractor_version"}
                             else "unchanged"] += 1
             for name, change in changes.items():
                 report.field_changes[name] += 1
                 examples = report.examples.setdefault(name, [])
                 if len(examples) < EXAMPLES_PER_FIELD:
-                    examples.append((article["article_id"], change))
-            if stored is not None and not changes:
+                    examples.append((res["article_id"], change))
+            if res["stored"] and not changes:
                 continue  # nothing to write: the stored row is what this extractor gives
-        if report.dry_run:
+        if report.dry_run or article is None:
             continue
-        if batch and (len(batch) >= BATCH_SIZE or cap["crawl_id"] != batch_crawl):
+        if batch and (len(batch) >= BATCH_SIZE or res["crawl_id"] != batch_crawl):
             archive.write_batch(batch, [], batch_crawl)
             batch = []
-        batch_crawl = cap["crawl_id"]
+        batch_crawl = res["crawl_id"]
         batch.append(article)
         written += 1
     if batch:

@@ -63,7 +63,8 @@ def query(db, sql: str, params=()) -> list[tuple]:
         con.close()
 
 
-def test_deleted_articles_are_restored_identically(db):
+@pytest.mark.parametrize("jobs", [None, 2], ids=["cli", "two_processes"])
+def test_deleted_articles_are_restored_identically(db, jobs):
     before = dump(db)
     fts_before = query(db, "select rowid from articles_fts where articles_fts match 'rice OR satellite' order by rowid")
     assert len(before["articles"]) > 40 and before["images"] and before["related_headlines"]
@@ -73,9 +74,13 @@ def test_deleted_articles_are_restored_identically(db):
     con.commit()
     con.close()
 
-    result = run_stdcrawl("reparse", "--db", str(db))
-    assert result.returncode == 0, result.stderr
-    assert f"{len(before['articles'])} new" in result.stdout
+    if jobs is None:
+        result = run_stdcrawl("reparse", "--db", str(db))
+        assert result.returncode == 0, result.stderr
+        assert f"{len(before['articles'])} new" in result.stdout
+    else:  # the same, extracted by worker processes
+        report = reparse(db, jobs=jobs, min_per_job=1)
+        assert report.jobs == jobs and report.outcomes["new"] == len(before["articles"]) and not report.problems
 
     after = dump(db)
     for table, rows in before.items():
@@ -172,3 +177,22 @@ def test_an_unreadable_capture_is_reported_not_fatal(db):
     result = run_stdcrawl("reparse", "--db", str(db), "--dry-run")
     assert result.returncode == 1
     assert "1 unreadable" in result.stdout and "no record at offset 99999999" in result.stdout
+
+
+def test_captures_are_read_in_batches_in_capture_order(db):
+    from stdcrawl.reparse_jobs import iter_captures
+    from stdcrawl.store import Archive
+
+    with Archive(db, readonly=True) as archive:
+        latest = [r[0] for r in archive.db.execute(
+            """select max(capture_id) from captures where article_id is not null and status = 200
+               and payload_length > 0 group by article_id order by 1""")]
+        assert [c["capture_id"] for c in iter_captures(archive, batch=7)] == latest
+        assert len(latest) > 40
+
+
+def test_jobs_must_be_positive(db):
+    with pytest.raises(ValueError, match="--jobs"):
+        reparse(db, jobs=0)
+    result = run_stdcrawl("reparse", "--db", str(db), "--jobs", "-2")
+    assert result.returncode == 2 and "must be 1 or more" in result.stderr

@@ -1,0 +1,155 @@
+"""The work of `stdcrawl reparse`, streamed and spread over processes.
+
+Captures are read from the archive in batches of `SELECT_BATCH` rows
+(keyset pagination on `capture_id`), never all at once, so memory stays flat
+however large the archive. Each capture's page is read from its WARC file,
+extracted, normalized, validated and compared with the stored article by a
+`CaptureExtractor`: in this process (`jobs=1`), or in `jobs` worker
+processes, each with its own read-only connection and WARC reader, fed a
+bounded number of chunks at a time and answering in capture order. What goes
+back to the writing process is small: the outcome and the field changes, and
+the whole article only when it may have to be written.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Iterable, Iterator
+from itertools import islice
+from pathlib import Path
+
+from stdcrawl.store import Archive, fingerprint, keep_inferred_section
+from stdcrawl.warc import WarcReader
+
+#: Capture rows per SELECT.
+SELECT_BATCH = 500
+#: Captures per task sent to a worker: large enough to amortize the pickling.
+CHUNK = 64
+#: Chunks in flight per worker: keeps every worker busy, bounds memory.
+IN_FLIGHT_PER_JOB = 3
+#: Below this many captures per worker, starting processes costs more than it saves.
+MIN_PER_JOB = 250
+
+
+def default_jobs() -> int:
+    """All the cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _conditions(alias: str, since_iso: str | None, article_id: str | None) -> tuple[str, list]:
+    where = [f"{alias}.article_id is not null", f"{alias}.status = 200", f"{alias}.payload_length > 0"]
+    params: list = []
+    if since_iso:
+        where.append(f"{alias}.fetched_at >= ?")
+        params.append(since_iso)
+    if article_id:
+        where.append(f"{alias}.article_id = ?")
+        params.append(article_id)
+    return " and ".join(where), params
+
+
+def iter_captures(archive: Archive, since_iso: str | None = None, article_id: str | None = None,
+                  batch: int = SELECT_BATCH) -> Iterator[dict]:
+    """Each article's latest capture with a page (status 200, a payload), in capture order, streamed."""
+    own, own_params = _conditions("c", since_iso, article_id)
+    later, later_params = _conditions("d", since_iso, article_id)
+    sql = f"""select c.* from captures c
+              where {own} and c.capture_id > ?
+                and not exists (select 1 from captures d
+                                where d.article_id = c.article_id and d.capture_id > c.capture_id and {later})
+              order by c.capture_id limit ?"""
+    last = 0
+    while True:
+        rows = [dict(r) for r in archive.db.query(sql, [*own_params, last, *later_params, batch])]
+        if not rows:
+            return
+        yield from rows
+        last = rows[-1]["capture_id"]
+
+
+def count_captures(archive: Archive, since_iso: str | None = None, article_id: str | None = None) -> int:
+    """How many captures `iter_captures` yields (articles with a page)."""
+    own, params = _conditions("c", since_iso, article_id)
+    return archive.db.execute(f"select count(distinct c.article_id) from captures c where {own}", params).fetchone()[0]
+
+
+class CaptureExtractor:
+    """One capture → what the writing process needs to know of it (a small dict).
+
+    Keys: `capture_id`, `crawl_id`, then either `problem` (unreadable),
+    `reason` (no article), or `article_id`, `canonical_url`, `fingerprint`,
+    `stored` (is it in the archive), `changes` (field → `old → new`) and,
+    when it may be written (new, or changed, and not a dry run), `article`.
+    """
+
+    def __init__(self, db_path: str | Path, dry_run: bool):
+        db_path = Path(db_path)
+        self.archive = Archive(db_path, readonly=True)
+        self.reader = WarcReader(db_path.resolve().parent)
+        self.dry_run = dry_run
+
+    def close(self) -> None:
+        self.reader.close()
+        self.archive.close()
+
+    def extract(self, cap: dict) -> dict:
+        from stdcrawl.reparse import article_from_capture, diff_article, response_from_capture, stored_article
+
+        out = {"capture_id": cap["capture_id"], "crawl_id": cap["crawl_id"]}
+        try:
+            response = response_from_capture(cap, self.reader)
+        except Exception as exc:  # whatever makes a record unreadable: reported, and the rest goes on
+            out["problem"] = f"capture {cap['capture_id']} ({cap['warc_file']}@{cap['warc_offset']}): {exc}"
+            return out
+        article, reason = article_from_capture(cap, response)
+        if reason:
+            out["reason"] = reason
+            return out
+        stored = stored_article(self.archive, article["article_id"])
+        if stored is not None:
+            article = keep_inferred_section(article, stored["section"], stored["section_dir"], stored["extraction_notes"])
+        changes = diff_article(stored, article) if stored else {}
+        out.update(article_id=article["article_id"], canonical_url=article["canonical_url"],
+                   fingerprint=fingerprint(article), stored=stored is not None, changes=changes)
+        if not self.dry_run and (stored is None or changes):
+            out["article"] = article
+        return out
+
+
+_worker: CaptureExtractor | None = None
+
+
+def _start_worker(db_path: str, dry_run: bool) -> None:
+    global _worker
+    _worker = CaptureExtractor(db_path, dry_run)
+
+
+def _extract_chunk(caps: list[dict]) -> list[dict]:
+    return [_worker.extract(cap) for cap in caps]
+
+
+def extracted(captures: Iterable[dict], db_path: str | Path, dry_run: bool, jobs: int) -> Iterator[dict]:
+    """`CaptureExtractor.extract` of every capture, in order, over `jobs` processes."""
+    if jobs <= 1:
+        extractor = CaptureExtractor(db_path, dry_run)
+        try:
+            yield from (extractor.extract(cap) for cap in captures)
+        finally:
+            extractor.close()
+        return
+    # spawn, not fork: the caller may have threads (a server, a test runner).
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(jobs, initializer=_start_worker, initargs=(str(db_path), dry_run)) as pool:
+        pending: deque = deque()
+        captures = iter(captures)
+        while chunk := list(islice(captures, CHUNK)):
+            pending.append(pool.apply_async(_extract_chunk, (chunk,)))
+            if len(pending) >= IN_FLIGHT_PER_JOB * jobs:
+                yield from pending.popleft().get()
+        while pending:
+            yield from pending.popleft().get()
