@@ -207,11 +207,12 @@ def cmd_reparse(args) -> int:
     from stdcrawl.extensions import EXIT_FAILURES, EXIT_LOCKED
     from stdcrawl.lock import LockHeld
     from stdcrawl.reparse import reparse
+    from stdcrawl.reparse_jobs import default_jobs
     from stdcrawl.store import ArchiveError
 
     try:
         report = reparse(resolve_db_path(args.db), since=args.since, article_id=args.article_id, dry_run=args.dry_run,
-                         jobs=args.jobs)
+                         jobs=args.jobs or default_jobs())
     except LockHeld as exc:
         print(f"stdcrawl reparse: {exc}", file=sys.stderr)
         return EXIT_LOCKED

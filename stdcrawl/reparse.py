@@ -33,7 +33,7 @@ from stdcrawl.items import GOLDEN_FIELDS
 from stdcrawl.lock import RunLock
 from stdcrawl.normalize import normalize_article, parse_since
 from stdcrawl.pipelines import Deduper, validate_article
-from stdcrawl.reparse_jobs import MIN_PER_JOB, count_captures, default_jobs, extracted, iter_captures
+from stdcrawl.reparse_jobs import MIN_PER_JOB, count_captures, extracted, iter_captures
 from stdcrawl.store import JSON_COLUMNS, Archive, ArchiveError
 from stdcrawl.warc import RENAMED_TRANSFER_ENCODING, WarcReader, payload_digest
 
@@ -100,19 +100,21 @@ class ReparseReport:
 
 
 def reparse(db_path: str | Path, since: str | None = None, article_id: str | None = None,
-            dry_run: bool = False, jobs: int | None = None, min_per_job: int = MIN_PER_JOB) -> ReparseReport:
+            dry_run: bool = False, jobs: int = 1, min_per_job: int = MIN_PER_JOB) -> ReparseReport:
     """Re-extract articles from their stored captures; write what changed unless `dry_run`.
 
     `since` (a date) limits it to captures fetched on or after it,
-    `article_id` to one article. `jobs` processes extract (default: all
-    cores; fewer when there are under `min_per_job` captures for each).
+    `article_id` to one article. `jobs` processes extract (fewer when
+    there are under `min_per_job` captures for each; `stdcrawl reparse`
+    uses all cores). Worker processes are started with `spawn`: a script
+    that asks for more than one needs Python's `if __name__ == "__main__":`.
     Raises ArchiveError (NoCaptures) when the archive cannot be read,
     LockHeld when a crawl holds it, ValueError for a bad `since` or `jobs`.
     """
     started = time.monotonic()
     db_path = Path(db_path)
     since_iso = parse_since(since).isoformat() if since else None
-    if jobs is not None and jobs < 1:
+    if jobs < 1:
         raise ValueError(f"--jobs must be 1 or more, not {jobs}")
     report = ReparseReport(dry_run=dry_run)
     if not db_path.exists():
@@ -124,7 +126,6 @@ def reparse(db_path: str | Path, since: str | None = None, article_id: str | Non
         with Archive(db_path, readonly=dry_run) as archive:
             if "captures" not in archive.db.table_names():
                 raise NoCaptures(f"{db_path} has no captures: it was made before WARC capture")
-            jobs = jobs or default_jobs()
             if jobs > 1:
                 jobs = max(1, min(jobs, count_captures(archive, since_iso, article_id) // max(min_per_job, 1)))
             report.jobs = jobs
