@@ -8,8 +8,10 @@ import sqlite3
 import pytest
 
 from stdcrawl import site
+from stdcrawl.sitegen.fixtures import load_fixture_sources
+from stdcrawl.sitegen.writer import body_image_paths
 
-from .conftest import load_fixture, manifest, run_stdcrawl
+from .conftest import FIXTURES, load_fixture, manifest, run_stdcrawl
 
 MANIFEST = manifest()
 
@@ -87,7 +89,11 @@ def test_the_crawl_never_leaves_the_site_or_breaks_robots(crawled):
     _, _, paths = crawled
     fetched = set(paths[0])
     assert not fetched & set(MANIFEST["forbidden_paths"])
-    assert all(p == "/robots.txt" or site.article_ref(p) or site.is_list_path(p) for p in fetched), fetched
+    _, records, _ = load_fixture_sources(FIXTURES)
+    body_images = {path for rec in records for path in body_image_paths(rec)}  # the articles' own pictures
+    assert all(p == "/robots.txt" or site.article_ref(p) or site.is_list_path(p) or p in body_images
+               for p in fetched), fetched
+    assert body_images & fetched
 
 
 def test_every_stored_article_matches_its_golden_file(crawled):
