@@ -106,8 +106,9 @@ def reparse(db_path: str | Path, since: str | None = None, article_id: str | Non
     `since` (a date) limits it to captures fetched on or after it,
     `article_id` to one article. `jobs` processes extract (fewer when
     there are under `min_per_job` captures for each; `stdcrawl reparse`
-    uses all cores). Worker processes are started with `spawn`: a script
-    that asks for more than one needs Python's `if __name__ == "__main__":`.
+    uses all cores). Workers are forked from a single-threaded process and
+    spawned otherwise: a script with threads that asks for more than one
+    needs Python's `if __name__ == "__main__":` guard.
     Raises ArchiveError (NoCaptures) when the archive cannot be read,
     LockHeld when a crawl holds it, ValueError for a bad `since` or `jobs`.
     """

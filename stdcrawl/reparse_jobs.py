@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 from collections import deque
 from collections.abc import Iterable, Iterator
 from itertools import islice
@@ -133,6 +134,15 @@ def _extract_chunk(caps: list[dict]) -> list[dict]:
     return [_worker.extract(cap) for cap in caps]
 
 
+def start_context():
+    """How worker processes start: `fork` when this process has a single thread
+    (nothing re-imported, nothing a copied lock could deadlock on), else `spawn`
+    (a caller with threads: a server, a test runner)."""
+    if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
+
+
 def extracted(captures: Iterable[dict], db_path: str | Path, dry_run: bool, jobs: int) -> Iterator[dict]:
     """`CaptureExtractor.extract` of every capture, in order, over `jobs` processes."""
     if jobs <= 1:
@@ -142,9 +152,7 @@ def extracted(captures: Iterable[dict], db_path: str | Path, dry_run: bool, jobs
         finally:
             extractor.close()
         return
-    # spawn, not fork: the caller may have threads (a server, a test runner).
-    context = multiprocessing.get_context("spawn")
-    with context.Pool(jobs, initializer=_start_worker, initargs=(str(db_path), dry_run)) as pool:
+    with start_context().Pool(jobs, initializer=_start_worker, initargs=(str(db_path), dry_run)) as pool:
         pending: deque = deque()
         captures = iter(captures)
         while chunk := list(islice(captures, CHUNK)):

@@ -9,14 +9,17 @@ monkeypatched here, in-process, where `reparse()` runs.
 from __future__ import annotations
 
 import json
+import multiprocessing
 import re
 import shutil
 import sqlite3
+import subprocess
+import sys
 from datetime import date, datetime, timedelta
 
 import pytest
 
-from stdcrawl import site
+from stdcrawl import reparse_jobs, site
 from stdcrawl.fixture_server import FixtureServer
 from stdcrawl.lock import LockHeld, RunLock
 from stdcrawl.reparse import reparse
@@ -63,8 +66,8 @@ def query(db, sql: str, params=()) -> list[tuple]:
         con.close()
 
 
-@pytest.mark.parametrize("jobs", [None, 2], ids=["cli", "two_processes"])
-def test_deleted_articles_are_restored_identically(db, jobs):
+@pytest.mark.parametrize("how", ["cli", "forked_workers", "spawned_workers"])
+def test_deleted_articles_are_restored_identically(db, how, monkeypatch):
     before = dump(db)
     fts_before = query(db, "select rowid from articles_fts where articles_fts match 'rice OR satellite' order by rowid")
     assert len(before["articles"]) > 40 and before["images"] and before["related_headlines"]
@@ -74,13 +77,21 @@ def test_deleted_articles_are_restored_identically(db, jobs):
     con.commit()
     con.close()
 
-    if jobs is None:
+    if how == "cli":
         result = run_stdcrawl("reparse", "--db", str(db))
         assert result.returncode == 0, result.stderr
         assert f"{len(before['articles'])} new" in result.stdout
-    else:  # the same, extracted by worker processes
-        report = reparse(db, jobs=jobs, min_per_job=1)
-        assert report.jobs == jobs and report.outcomes["new"] == len(before["articles"]) and not report.problems
+    elif how == "forked_workers":  # a process with one thread, as the command is
+        code = ("import json, sys; from stdcrawl.reparse import reparse; "
+                "print(json.dumps(reparse(sys.argv[1], jobs=2, min_per_job=1).to_dict()))")
+        result = subprocess.run([sys.executable, "-c", code, str(db)], capture_output=True, text=True, timeout=120)
+        assert result.returncode == 0, result.stderr
+        report = json.loads(result.stdout)
+        assert report["jobs"] == 2 and report["outcomes"]["new"] == len(before["articles"]) and not report["problems"]
+    else:
+        monkeypatch.setattr(reparse_jobs, "start_context", lambda: multiprocessing.get_context("spawn"))
+        report = reparse(db, jobs=2, min_per_job=1)
+        assert report.jobs == 2 and report.outcomes["new"] == len(before["articles"]) and not report.problems
 
     after = dump(db)
     for table, rows in before.items():
