@@ -34,11 +34,11 @@ def available() -> str | None:
 
 def _read_and_parse_parallel(base: Path, captures: list[dict], jobs: int) -> float:
     """Seconds for `jobs` processes (started inside the timing) to read and parse the captures."""
-    import multiprocessing
+    from stdcrawl.reparse_jobs import start_context
 
     parts = [captures[i::jobs] for i in range(jobs)]
     started = time.perf_counter()
-    with multiprocessing.get_context("spawn").Pool(jobs) as pool:
+    with start_context().Pool(jobs) as pool:  # started as reparse starts its workers
         pool.starmap(_read_and_parse, [(base, part) for part in parts])
     return time.perf_counter() - started
 
