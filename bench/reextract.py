@@ -25,16 +25,16 @@ from bench.common import median, ratio
 
 def available() -> str | None:
     """None when re-extraction can be measured, else why not."""
-    if importlib.util.find_spec("stdcrawl.capture") is None or importlib.util.find_spec("stdcrawl.warc") is None:
+    if importlib.util.find_spec("stdcrawl.crawl.capture") is None or importlib.util.find_spec("stdcrawl.archive.warc") is None:
         return "n/a (WARC capture not yet in the tree)"
-    if importlib.util.find_spec("stdcrawl.reparse") is None:
+    if importlib.util.find_spec("stdcrawl.archive.reparse") is None:
         return "n/a (`stdcrawl reparse` not yet in the tree)"
     return None
 
 
 def _read_and_parse_parallel(base: Path, captures: list[dict], jobs: int) -> float:
     """Seconds for `jobs` processes (started inside the timing) to read and parse the captures."""
-    from stdcrawl.reparse_jobs import start_context
+    from stdcrawl.archive.reparse_jobs import start_context
 
     parts = [captures[i::jobs] for i in range(jobs)]
     started = time.perf_counter()
@@ -48,7 +48,7 @@ def _read_and_parse(base: Path, captures: list[dict]) -> float:
     import lxml.html
     from warcio.archiveiterator import ArchiveIterator
 
-    from stdcrawl.reparse import decode_body
+    from stdcrawl.archive.reparse import decode_body
 
     wanted: dict[str, set[str]] = defaultdict(set)
     for cap in captures:
@@ -75,9 +75,9 @@ def measure(db: Path, rounds: int = 2, jobs: int | None = None) -> dict:
     reason = available()
     if reason:
         return {"skipped": reason}
-    from stdcrawl.reparse import reparse, select_captures
-    from stdcrawl.reparse_jobs import default_jobs
-    from stdcrawl.store import Archive
+    from stdcrawl.archive.reparse import reparse, select_captures
+    from stdcrawl.archive.reparse_jobs import default_jobs
+    from stdcrawl.archive.store import Archive
 
     from bench.common import PY, run_measured
 

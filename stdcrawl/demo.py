@@ -6,7 +6,7 @@ from pathlib import Path
 
 from stdcrawl.fixture_server import FixtureServer
 from stdcrawl.resources import data_path
-from stdcrawl.runner import CrawlOptions, run_crawl
+from stdcrawl.crawl.runner import CrawlOptions, run_crawl
 
 FIXTURE_SITE = data_path("fixtures/site")
 

@@ -7,7 +7,7 @@ import sqlite3
 
 import pytest
 
-from stdcrawl import site
+from stdcrawl.extract import site
 from stdcrawl.sitegen.fixtures import load_fixture_sources
 from stdcrawl.sitegen.writer import body_image_paths
 

@@ -9,7 +9,7 @@ from datetime import date, datetime, timezone
 import pytest
 
 from stdcrawl.clock import Clock, set_clock
-from stdcrawl.inputs import InputError, Period, parse_period, section_dirs
+from stdcrawl.extract.inputs import InputError, Period, parse_period, section_dirs
 
 from .archive_factory import build_archive, make_article
 from .conftest import run_stdcrawl

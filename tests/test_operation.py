@@ -10,7 +10,8 @@ import sqlite3
 import subprocess
 import sys
 
-from stdcrawl import site, sitegen
+from stdcrawl import sitegen
+from stdcrawl.extract import site
 from stdcrawl.fixture_server import FixtureServer
 
 from .conftest import FIXTURE_SITE, ROOT, manifest, run_stdcrawl

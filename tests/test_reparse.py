@@ -19,10 +19,11 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from stdcrawl import reparse_jobs, site
+from stdcrawl.archive import reparse_jobs
+from stdcrawl.extract import site
 from stdcrawl.fixture_server import FixtureServer
-from stdcrawl.lock import LockHeld, RunLock
-from stdcrawl.reparse import reparse
+from stdcrawl.archive.lock import LockHeld, RunLock
+from stdcrawl.archive.reparse import reparse
 
 from .conftest import FIXTURE_SITE, run_stdcrawl
 
@@ -82,7 +83,7 @@ def test_deleted_articles_are_restored_identically(db, how, monkeypatch):
         assert result.returncode == 0, result.stderr
         assert f"{len(before['articles'])} new" in result.stdout
     elif how == "forked_workers":  # a process with one thread, as the command is
-        code = ("import json, sys; from stdcrawl.reparse import reparse; "
+        code = ("import json, sys; from stdcrawl.archive.reparse import reparse; "
                 "print(json.dumps(reparse(sys.argv[1], jobs=2, min_per_job=1).to_dict()))")
         result = subprocess.run([sys.executable, "-c", code, str(db)], capture_output=True, text=True, timeout=120)
         assert result.returncode == 0, result.stderr
@@ -191,8 +192,8 @@ def test_an_unreadable_capture_is_reported_not_fatal(db):
 
 
 def test_captures_are_read_in_batches_in_capture_order(db):
-    from stdcrawl.reparse_jobs import iter_captures
-    from stdcrawl.store import Archive
+    from stdcrawl.archive.reparse_jobs import iter_captures
+    from stdcrawl.archive.store import Archive
 
     with Archive(db, readonly=True) as archive:
         latest = [r[0] for r in archive.db.execute(

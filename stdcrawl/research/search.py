@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TextIO
 
-from stdcrawl.inputs import InputError, parse_period, section_dir
+from stdcrawl.extract.inputs import InputError, parse_period, section_dir
 
 #: bm25 weights of the indexed columns (title, body, authors_text): a word in
 #: the headline says more about an article than the same word in its body.
@@ -57,7 +57,7 @@ class Filters:
     (`"Sci-Tech News"` or `"ChinaNews"`), or any other label of a section
     stdcrawl knows; `since`/`until` are inclusive Beijing-time days, months
     or years (`2021-11-04`, `2021-11`, `2021`) or relative days
-    (`yesterday`, `7 days ago`), read by `stdcrawl.inputs`;
+    (`yesterday`, `7 days ago`), read by `stdcrawl.extract.inputs`;
     `author` is a case-insensitive part of any author's name.
     """
 

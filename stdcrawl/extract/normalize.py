@@ -10,7 +10,7 @@ import re
 from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
 
-from stdcrawl import site
+from stdcrawl.extract import site
 from stdcrawl.clock import get_clock
 
 BEIJING = timezone(timedelta(hours=8), "Asia/Shanghai")
@@ -172,8 +172,8 @@ def utc_now() -> str:
 
 
 def parse_since(value: str) -> date:
-    """A `--since` value's first day (`stdcrawl.inputs.parse_day`: one reading for every command)."""
-    from stdcrawl.inputs import parse_day
+    """A `--since` value's first day (`stdcrawl.extract.inputs.parse_day`: one reading for every command)."""
+    from stdcrawl.extract.inputs import parse_day
 
     return parse_day(value)
 

@@ -8,7 +8,7 @@ links. It never leaves stdaily.com: links are mapped onto the crawl's base URL
 (`site.LinkMapper`), everything else is counted as off-site and dropped.
 
 Options (spider arguments or STDCRAWL_* settings): `base_url`, `sections`
-(comma-separated directories or labels), `since` (`stdcrawl.inputs`: YYYY[-MM[-DD]], `yesterday` …), `max_pages` (list pages
+(comma-separated directories or labels), `since` (`stdcrawl.extract.inputs`: YYYY[-MM[-DD]], `yesterday` …), `max_pages` (list pages
 per section), and the incremental ones read from settings.
 """
 
@@ -20,14 +20,14 @@ from datetime import date
 import scrapy
 from scrapy.http import TextResponse
 
-from stdcrawl import site
-from stdcrawl.extensions import STAT
-from stdcrawl.extract import raw_from_response
-from stdcrawl.inputs import section_dirs
-from stdcrawl.spiders.images import count_image, count_image_error, image_requests
-from stdcrawl.loaders import load_list_page
+from stdcrawl.extract import site
+from stdcrawl.crawl.extensions import STAT
+from stdcrawl.extract.page import raw_from_response
+from stdcrawl.extract.inputs import section_dirs
+from stdcrawl.crawl.spiders.images import count_image, count_image_error, image_requests
+from stdcrawl.extract.loaders import load_list_page
 from stdcrawl.clock import get_clock
-from stdcrawl.normalize import BEIJING, parse_since, recheck_since, utc_now
+from stdcrawl.extract.normalize import BEIJING, parse_since, recheck_since, utc_now
 
 NEXT_TEXTS = frozenset({"next", "next page", "下一页", ">", "›", "»", "next >", "next»"})
 HANDLED_STATUSES = [304, 404, 410]

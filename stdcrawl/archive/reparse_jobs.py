@@ -21,8 +21,8 @@ from collections.abc import Iterable, Iterator
 from itertools import islice
 from pathlib import Path
 
-from stdcrawl.store import Archive, fingerprint, keep_inferred_section
-from stdcrawl.warc import WarcReader
+from stdcrawl.archive.store import Archive, fingerprint, keep_inferred_section
+from stdcrawl.archive.warc import WarcReader
 
 #: Capture rows per SELECT.
 SELECT_BATCH = 500
@@ -99,7 +99,7 @@ class CaptureExtractor:
         self.archive.close()
 
     def extract(self, cap: dict) -> dict:
-        from stdcrawl.reparse import article_from_capture, diff_article, response_from_capture, stored_article
+        from stdcrawl.archive.reparse import article_from_capture, diff_article, response_from_capture, stored_article
 
         out = {"capture_id": cap["capture_id"], "crawl_id": cap["crawl_id"]}
         try:

@@ -16,9 +16,9 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from stdcrawl import site
+from stdcrawl.extract import site
 from stdcrawl.clock import get_clock
-from stdcrawl.normalize import BEIJING
+from stdcrawl.extract.normalize import BEIJING
 
 _ISO_PERIOD = re.compile(r"^(?P<y>\d{4})(?:-(?P<m>\d{2})(?:-(?P<d>\d{2}))?)?$")
 _LETTER = re.compile(r"[^\W\d_]")

@@ -6,7 +6,7 @@ thumbnails, footer badges) is never fetched, nor a picture on another site.
 The requests go through the same downloader as every page, so robots.txt,
 the delay and AutoThrottle apply; an image the archive already holds is not
 fetched again. Rows of `images` are linked to these captures by
-`stdcrawl.image_links`.
+`stdcrawl.archive.image_links`.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from __future__ import annotations
 import scrapy
 from scrapy.exceptions import IgnoreRequest
 
-from stdcrawl import site
-from stdcrawl.extensions import STAT
+from stdcrawl.extract import site
+from stdcrawl.crawl.extensions import STAT
 
 #: After the article that shows them, before the next list page.
 IMAGE_PRIORITY = 5
