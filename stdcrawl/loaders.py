@@ -40,10 +40,38 @@ class Block:
     captionish: bool = False
     images: list[str] = field(default_factory=list)
     links: list[tuple[str, str]] = field(default_factory=list)  # (href, text)
+    el: object = None  # the element that opened the block (its box on the page)
 
 
 def _flat(text: str) -> str:
     return " ".join(text.split())
+
+
+_BR = "\x00"  # a <br> inside a block's text
+
+
+def _br_paragraphs(text: str) -> list[str]:
+    """A block's text split where the page breaks it: a blank line (`<br><br>`)
+    ends a paragraph; a first line that is a byline (`By LI Ming<br>…`) is
+    its own. Single breaks inside a paragraph become spaces."""
+    paragraphs: list[str] = []
+    lines: list[str] = []
+    for line in text.split(_BR):
+        line = _flat(line)
+        if line:
+            lines.append(line)
+        elif lines:
+            paragraphs.append(" ".join(lines))
+            lines = []
+    if lines:
+        paragraphs.append(" ".join(lines))
+    if paragraphs:
+        first, _, rest = text.lstrip(_BR + " \t\r\n").partition(_BR)
+        first = _flat(first)
+        if rest.strip(_BR + " \t\r\n") and site.BYLINE.match(first) and len(first.split()) <= 12 and paragraphs[0] != first:
+            paragraphs[0] = paragraphs[0][len(first):].lstrip()
+            paragraphs.insert(0, first)
+    return paragraphs
 
 
 def text_layout(root: etree._Element) -> list[Block]:
@@ -63,6 +91,7 @@ def text_layout(root: etree._Element) -> list[Block]:
             tag=tag,
             centered=bool(style and centered_style(style)) or el.get("align") == "center" or tag == "center",
             captionish=tag == "figcaption" or bool(cls and caption_class(cls)),
+            el=el,
         )
 
     def walk(el, block: Block, parts: list[str]) -> None:
@@ -86,7 +115,7 @@ def text_layout(root: etree._Element) -> list[Block]:
                 if src:
                     block.images.append(src)
             elif tag == "br":
-                parts.append("\n")
+                parts.append(_BR)
             else:
                 start = len(parts)
                 walk(child, block, parts)
@@ -101,13 +130,20 @@ def text_layout(root: etree._Element) -> list[Block]:
     def flush(block: Block, parts: list[str]) -> None:
         """Close the open block's text so far: a Block when it has text or images."""
         if parts:
-            text = _flat("".join(parts))
+            joined = "".join(parts)
             parts.clear()
+            if _BR in joined:
+                pieces = _br_paragraphs(joined)
+                if len(pieces) > 1:
+                    for piece in pieces[:-1]:
+                        blocks.append(Block(piece, block.tag, block.centered, block.captionish, [], [], block.el))
+                joined = pieces[-1] if pieces else ""
+            text = _flat(joined)
         else:
             text = ""
         if text or block.images:
             # the block keeps these lists; the open block starts new ones
-            blocks.append(Block(text, block.tag, block.centered, block.captionish, block.images, block.links))
+            blocks.append(Block(text, block.tag, block.centered, block.captionish, block.images, block.links, block.el))
             block.images, block.links = [], []
         elif block.links:
             block.links = []
@@ -150,6 +186,42 @@ def _is_caption(block: Block) -> bool:
     return block.centered or block.captionish or bool(site.CAPTION_CREDIT.search(block.text))
 
 
+def _is_heading_anchor(block: Block) -> bool:
+    """A "Top News" heading: not a menu or footer link that happens to read so."""
+    if not site.RELATED_HEADING.match(block.text):
+        return False
+    return block.tag in site.HEADING_TAGS or not (block.links and block.links[0][1] == block.text)
+
+
+def _ends_article(block: Block) -> bool:
+    """Does this block start what follows an article (Top News, a box, the footer)?"""
+    text = block.text
+    if len(text) > 60:
+        return False
+    return (
+        _is_heading_anchor(block)
+        or bool(site.FOOTER_START.match(text))
+        or bool(site.BOX_HEADING.match(text))
+    )
+
+
+def _is_chrome(block: Block) -> bool:
+    """Share buttons, tool rows and link rows: never a paragraph of the article."""
+    text = block.text
+    if len(text) > 200:
+        return False
+    if site.SHARE_LINE.match(text):
+        return True
+    if len(block.links) >= 2:
+        linked = sum(len(t) for _, t in block.links)
+        return linked >= 0.8 * len(text)
+    return False
+
+
+def _same_title(a: str, b: str) -> bool:
+    return _flat(a).casefold() == _flat(b).casefold()
+
+
 class ArticleLoader:
     """Pulls the raw fields of one article page (see RawArticle)."""
 
@@ -161,21 +233,27 @@ class ArticleLoader:
     def load(self) -> RawArticle:
         blocks = self.blocks
         crumb_i = next((i for i, b in enumerate(blocks) if site.BREADCRUMB_ANCHOR.match(b.text)), None)
+        head_title = self._head_title()
+        h1_i = self._h1(blocks, head_title)
         src_i, source_line = None, None
-        for i, b in enumerate(blocks):
-            if "Source" in b.text or "source" in b.text:
-                m = site.SOURCE_LINE.search(b.text)
-                if m:
-                    src_i, source_line = i, m.groupdict()
-                    break
-        title_raw, title_i = self._title(blocks, src_i)
-        start = max(i for i in (crumb_i, src_i, title_i, -1) if i is not None) + 1
-        end = next(
-            (i for i in range(start, len(blocks)) if site.RELATED_HEADING.match(blocks[i].text) or site.FOOTER_START.match(blocks[i].text)),
-            len(blocks),
-        )
+        # the article's own Source line: the first after its headline (sidebars
+        # before the article carry other stories' dates)
+        for from_i in ((h1_i, 0) if h1_i is not None else (0,)):
+            for i in range(from_i, len(blocks)):
+                text = blocks[i].text
+                if "Source" in text or "source" in text:
+                    m = site.SOURCE_LINE.search(text)
+                    if m:
+                        src_i, source_line = i, m.groupdict()
+                        break
+            if src_i is not None:
+                break
+        title_raw, title_i = self._title(blocks, h1_i, src_i, head_title)
+        anchors = [i for i in (crumb_i, src_i, title_i) if i is not None]
+        start = max(anchors) + 1 if anchors else self._prose_start(blocks)
+        end = next((i for i in range(start, len(blocks)) if _ends_article(blocks[i])), len(blocks))
         byline, paragraphs, images, editor = self._body(blocks[start:end])
-        related_i = end if end < len(blocks) and site.RELATED_HEADING.match(blocks[end].text) else None
+        related_i = next((i for i in range(start, len(blocks)) if _is_heading_anchor(blocks[i])), None)
         crumb = site.BREADCRUMB_ANCHOR.match(blocks[crumb_i].text).group("crumbs") if crumb_i is not None else None
         return RawArticle(
             kind="raw_article",
@@ -187,25 +265,64 @@ class ArticleLoader:
             byline_raw=byline,
             paragraphs=paragraphs,
             images=images,
-            related=self._related(blocks[related_i + 1 :]) if related_i is not None else [],
+            related=self._related(blocks, related_i) if related_i is not None else [],
             editor_raw=editor,
         )
 
-    def _title(self, blocks: list[Block], src_i: int | None) -> tuple[str | None, int | None]:
+    def _head_title(self) -> str:
+        """The `<title>` without the site name."""
+        title = _first(self.sel, ("//title",))
+        return site.TITLE_SUFFIX.sub("", title) if title else ""
+
+    @staticmethod
+    def _h1(blocks: list[Block], head_title: str) -> int | None:
+        """The headline's `<h1>`: the one the `<title>` names, else the first with text."""
+        first = None
         for i, b in enumerate(blocks):
             if b.tag == "h1" and b.text:
-                return b.text, i
+                if head_title and _same_title(b.text, head_title):
+                    return i
+                if first is None:
+                    first = i
+        return first
+
+    def _title(self, blocks: list[Block], h1_i: int | None, src_i: int | None, head_title: str) -> tuple[str | None, int | None]:
+        if h1_i is not None:
+            return site.TITLE_SUFFIX.sub("", blocks[h1_i].text) or blocks[h1_i].text, h1_i
         if src_i:
             prev = blocks[src_i - 1]
-            if not site.BREADCRUMB_ANCHOR.match(prev.text):
+            if not site.BREADCRUMB_ANCHOR.match(prev.text) and not prev.links:
                 return prev.text, src_i - 1
         meta = _first(self.sel, site.TITLE_XPATHS[1:])
-        if meta:
-            return meta, None
-        title = self.sel.xpath("//title/text()").get()
-        if title and _flat(title):
-            return site.TITLE_SUFFIX.sub("", _flat(title)), None
-        return None, None
+        title = site.TITLE_SUFFIX.sub("", meta) if meta else head_title
+        if not title:
+            return None, None
+        # where the page shows it (never a linked sidebar headline)
+        shown = next((i for i, b in enumerate(blocks) if not b.links and _same_title(b.text, title)), None)
+        return title, shown
+
+    @staticmethod
+    def _prose_start(blocks: list[Block]) -> int:
+        """Without any anchor: where the longest run of prose begins (a byline or
+        image just before it included)."""
+        best, best_len, run_start, run_len, gap = 0, 0, None, 0, 0
+        for i, b in enumerate(blocks):
+            linked = sum(len(t) for _, t in b.links)
+            prose = len(b.text) >= 80 and linked < 0.3 * len(b.text) and not _ends_article(b)
+            if prose:
+                if run_start is None:
+                    run_start, run_len = i, 0
+                run_len += len(b.text)
+                gap = 0
+                if run_len > best_len:
+                    best, best_len = run_start, run_len
+            elif run_start is not None:
+                gap += 1
+                if gap > 3 or _ends_article(b):
+                    run_start, gap = None, 0
+        while best > 0 and (blocks[best - 1].images or site.BYLINE.match(blocks[best - 1].text)) and not blocks[best - 1].links:
+            best -= 1
+        return best
 
     def _body(self, blocks: list[Block]) -> tuple[str, list[str], list[Image], str]:
         byline, editor = "", ""
@@ -216,6 +333,8 @@ class ArticleLoader:
             if i in skip:
                 continue
             if b.images:
+                if _is_chrome(b):
+                    continue
                 for src in b.images:
                     images.append(Image(src=urljoin(self.url, src), caption=""))
                 if b.text:
@@ -232,6 +351,8 @@ class ArticleLoader:
             if m:
                 editor = m.group("name")
                 continue
+            if b.links and _is_chrome(b) or site.SHARE_LINE.match(text):
+                continue
             # cheapest test first: the credit regex costs ≈ 6 µs a paragraph
             if len(text) < 400 and _is_caption(b) and site.CAPTION_CREDIT.search(text):
                 images.append(Image(src="", caption=text))
@@ -239,17 +360,38 @@ class ArticleLoader:
             paragraphs.append(f"* {text}" if b.tag == "li" else text)
         return byline, paragraphs, images, editor
 
-    def _related(self, blocks: list[Block]) -> list[Related]:
+    def _related(self, blocks: list[Block], heading_i: int) -> list[Related]:
+        """The "Top News" box's items: linked headlines, each with the summary
+        line after it. The box ends at the next heading or box, the footer, or
+        where the heading's own container ends."""
+        box = _box_of(blocks[heading_i].el)
         items: list[Related] = []
-        for b in blocks:
-            if site.FOOTER_START.match(b.text):
-                break
+        for b in blocks[heading_i + 1 :]:
             link = next(((h, t) for h, t in b.links if t), None)
-            if link and _flat(b.text) == link[1]:
+            headline = bool(link) and _flat(b.text) == link[1]
+            if _ends_article(b) or (b.tag in site.HEADING_TAGS and not headline):
+                break
+            if box is not None and box is not b.el and box not in b.el.iterancestors():
+                break
+            if link and site.MORE_LINK.match(link[1]):
+                continue
+            if headline:
                 items.append(Related(title=link[1], summary="", url=urljoin(self.url, link[0])))
-            elif items and not items[-1]["summary"] and b.text:
+            elif items and not items[-1]["summary"] and b.text and not b.links:
                 items[-1]["summary"] = b.text
         return items
+
+
+def _box_of(heading) -> object | None:
+    """The smallest element around a heading that also holds links: its box."""
+    if heading is None:
+        return None
+    for anc in heading.iterancestors():
+        if anc.tag in ("body", "html"):
+            return None
+        if anc.find(".//a[@href]") is not None:
+            return anc
+    return None
 
 
 @dataclass(slots=True)

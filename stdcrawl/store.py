@@ -25,7 +25,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from stdcrawl import EXTRACTOR_VERSION
+from stdcrawl import EXTRACTOR_VERSION, site
 from stdcrawl.items import VERSIONED_FIELDS
 from stdcrawl.normalize import utc_now
 from stdcrawl.views import create_views
@@ -36,7 +36,7 @@ DEFAULT_DB = "stdcrawl.db"
 JSON_COLUMNS = ("breadcrumb", "authors", "extraction_notes")
 #: Columns compared to tell an updated article from an unchanged one.
 COMPARED_COLUMNS = (
-    "title", "source", "section", "section_dir", "breadcrumb", "published_raw", "published_at",
+    "title", "source", "section", "section_label", "section_dir", "breadcrumb", "published_raw", "published_at",
     "author_raw", "byline_raw", "authors", "body", "editor", "images_json",
 )
 
@@ -364,7 +364,8 @@ class Archive:
         existing = self._row("select * from articles where article_id = ?", a["article_id"])
         row = {
             "article_id": a["article_id"], "canonical_url": a["canonical_url"], "url": a["url"],
-            "generation": a["generation"], "section": a["section"], "section_dir": a["section_dir"],
+            "generation": a["generation"], "section": a["section"], "section_label": a.get("section_label", ""),
+            "section_dir": a["section_dir"],
             "breadcrumb": _json(a["breadcrumb"]), "title": a["title"], "source": a["source"],
             "published_raw": a["published_raw"], "published_at": a["published_at"],
             "published_utc": a["published_utc"], "published_precision": a["published_precision"],
@@ -544,6 +545,24 @@ def _create_list_items(db: sqlite_utils.Database) -> None:
     db["list_items"].create_index(["article_url"], if_not_exists=True)
 
 
+def _split_section_label(db: sqlite_utils.Database) -> None:
+    """v5: `section_label` keeps the section the page showed (its breadcrumb's
+    second crumb); `section` becomes the one stable name of its directory
+    (today's), so "International Cooperation" (2021) and "Cooperation" are one
+    section in facets and counts (issue 11)."""
+    if "section_label" not in db["articles"].columns_dict:
+        db["articles"].add_column("section_label", str)
+    db.execute(
+        "update articles set section_label = coalesce(case when json_valid(breadcrumb) "
+        "then json_extract(breadcrumb, '$[1]') end, '')"
+    )
+    for section_dir in site.SECTIONS:
+        db.execute(
+            "update articles set section = ? where section_dir = ? and section is not ?",
+            [site.current_section_name(section_dir), section_dir, site.current_section_name(section_dir)],
+        )
+
+
 #: The schema's history: (version, migration). A new table or column is a new
 #: entry here and a line at the top of CHANGELOG.md.
 MIGRATIONS = [
@@ -551,5 +570,6 @@ MIGRATIONS = [
     (2, _create_fts_update_trigger),  # v1 archives reindexed identical text on full-row updates
     (3, _create_captures),  # the WARC index (issue 4)
     (4, _create_list_items),  # which list showed which article (section inference)
+    (5, _split_section_label),  # section_label as shown; section stable per directory (issue 11)
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]

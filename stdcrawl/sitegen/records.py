@@ -26,7 +26,9 @@ Required:
 - `byline`: the body's `By …` line or None; `byline_at`: its index in `paragraphs` (default 0)
 - `editor`: the name of a closing `Editor: …` line, or None
 Expected values written by hand (never computed from the extractor's rules):
-- `section`: the expected `section` field; `authors`: the expected `authors` list
+- `section`: the expected `section` field (the directory's current name, issue 11);
+  `authors`: the expected `authors` list; `authors_from_byline`: true when the
+  byline's list beats a Latin header that names fewer
 Optional switches (defaults in brackets):
 - `source_line_style`: `g1` (`Daily| date| Author: x`) | `spaced` | `nospace` [by generation]
 - `position_format`: HTML of the `position:` line with `{home}`, `{section}`, `{title}`
