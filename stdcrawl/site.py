@@ -243,7 +243,8 @@ SOURCE_LINE = re.compile(
 )
 BYLINE = re.compile(r"^By\s+(?P<names>[A-Z\u4e00-\u9fff].{0,150})$")
 EDITOR_LINE = re.compile(r"^Editor\s*[:：]\s*(?P<name>.*)$", re.I)
-RELATED_HEADING = re.compile(r"^\s*Top News\s*$", re.I)
+#: "Top News", alone or with the box's "More" link beside it.
+RELATED_HEADING = re.compile(r"^\s*Top\s+News\s*(?:More\s*(?:>>|»|>)?|更多\s*(?:>>)?|>>|»)?\s*$", re.I)
 FOOTER_START = re.compile(r"^\s*(?:Copyright\b|友情链接|版权所有)", re.I)
 CAPTION_CREDIT = re.compile(
     r"(?:\(\s*(?:PHOTO|PHOTOS|COURTESY PHOTO|Photo)\b[^)]*\)|\bPHOTO\s*:\s*\S[^.]*)\s*$"
