@@ -48,12 +48,18 @@ def _flat(text: str) -> str:
 
 
 _BR = "\x00"  # a <br> inside a block's text
+_IMG = "\x01"  # where an <img> stood in it (images follow their paragraph when <br>s split a block)
 
 
-def _br_paragraphs(text: str) -> list[str]:
-    """A block's text split where the page breaks it: a blank line (`<br><br>`)
-    ends a paragraph; a first line that is a byline (`By LI Ming<br>…`) is
-    its own. Single breaks inside a paragraph become spaces."""
+def _br_paragraphs(text: str, headline: str = "") -> tuple[list[str], bool]:
+    """A block's text split where the page breaks it, and whether its first
+    line was split off as a linked headline.
+
+    A blank line (`<br><br>`) ends a paragraph; a first line that is a
+    byline (`By LI Ming<br>…`) or the block's first link (a teaser's
+    `<a>title</a><br>summary`) is its own. Single breaks inside a paragraph
+    become spaces.
+    """
     paragraphs: list[str] = []
     lines: list[str] = []
     for line in text.split(_BR):
@@ -65,13 +71,17 @@ def _br_paragraphs(text: str) -> list[str]:
             lines = []
     if lines:
         paragraphs.append(" ".join(lines))
+    lead_split = False
     if paragraphs:
         first, _, rest = text.lstrip(_BR + " \t\r\n").partition(_BR)
         first = _flat(first)
-        if rest.strip(_BR + " \t\r\n") and site.BYLINE.match(first) and len(first.split()) <= 12 and paragraphs[0] != first:
-            paragraphs[0] = paragraphs[0][len(first):].lstrip()
-            paragraphs.insert(0, first)
-    return paragraphs
+        if first and paragraphs[0] != first and rest.strip(_BR + " \t\r\n"):
+            is_headline = first == headline
+            if is_headline or (site.BYLINE.match(first) and len(first.split()) <= 12):
+                paragraphs[0] = paragraphs[0][len(first):].lstrip()
+                paragraphs.insert(0, first)
+                lead_split = is_headline
+    return paragraphs, lead_split
 
 
 def text_layout(root: etree._Element) -> list[Block]:
@@ -114,6 +124,7 @@ def text_layout(root: etree._Element) -> list[Block]:
                 src = child.get("src") or child.get("data-src")
                 if src:
                     block.images.append(src)
+                    parts.append(_IMG)
             elif tag == "br":
                 parts.append(_BR)
             else:
@@ -133,11 +144,22 @@ def text_layout(root: etree._Element) -> list[Block]:
             joined = "".join(parts)
             parts.clear()
             if _BR in joined:
-                pieces = _br_paragraphs(joined)
+                headline = block.links[0][1] if block.links else ""
+                pieces, lead_split = _br_paragraphs(joined, headline)
                 if len(pieces) > 1:
-                    for piece in pieces[:-1]:
-                        blocks.append(Block(piece, block.tag, block.centered, block.captionish, [], [], block.el))
+                    first_links = block.links if lead_split else []
+                    images = block.images
+                    for k, piece in enumerate(pieces[:-1]):
+                        n = piece.count(_IMG)
+                        piece_images, images = images[:n], images[n:]
+                        blocks.append(Block(_flat(piece.replace(_IMG, "")) if n else piece, block.tag, block.centered,
+                                            block.captionish, piece_images, first_links if k == 0 else [], block.el))
+                    block.images = images
+                    if lead_split:
+                        block.links = []
                 joined = pieces[-1] if pieces else ""
+            if _IMG in joined:
+                joined = joined.replace(_IMG, " ")
             text = _flat(joined)
         else:
             text = ""
@@ -202,6 +224,7 @@ def _ends_article(block: Block) -> bool:
         _is_heading_anchor(block)
         or bool(site.FOOTER_START.match(text))
         or bool(site.BOX_HEADING.match(text))
+        or bool(site.COMMENT_WIDGET.match(text))
     )
 
 

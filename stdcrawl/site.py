@@ -265,3 +265,10 @@ SHARE_LINE = re.compile(
 )
 #: Tags of heading elements (a heading ends a box).
 HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+#: The start of a comment widget ("Comments", "Comments (0) Please sign in…",
+#: "0 comments", "Leave a reply"): the article has ended.
+COMMENT_WIDGET = re.compile(
+    r"^\s*(?:Comments?\s*(?:\(\d+\)|[:：])?\s*(?:$|Please\b)|\d+\s+comments?\b|Please\s+(?:sign|log)\s+in\s+to\s+comment"
+    r"|Leave\s+a\s+(?:comment|reply)\b|发表评论|网友评论|评论\s*\(\d+\))",
+    re.I,
+)
