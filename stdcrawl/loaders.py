@@ -299,7 +299,8 @@ class ArticleLoader:
 
     @staticmethod
     def _h1(blocks: list[Block], head_title: str) -> int | None:
-        """The headline's `<h1>`: the one the `<title>` names, else the first with text."""
+        """The headline's block: the `<h1>` the `<title>` names, else another block
+        showing that title, else the first `<h1>` with text."""
         first = None
         for i, b in enumerate(blocks):
             if b.tag == "h1" and b.text:
@@ -307,6 +308,11 @@ class ArticleLoader:
                     return i
                 if first is None:
                     first = i
+        if first is not None and head_title:
+            # an <h1> holding the site's name while the headline the <title> names is shown elsewhere
+            shown = next((i for i, b in enumerate(blocks) if not b.links and _same_title(b.text, head_title)), None)
+            if shown is not None:
+                return shown
         return first
 
     def _title(self, blocks: list[Block], h1_i: int | None, src_i: int | None, head_title: str) -> tuple[str | None, int | None]:

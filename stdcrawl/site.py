@@ -221,7 +221,7 @@ TITLE_XPATHS = ("//h1", "//h2[contains(@class,'tit')]", "//meta[@property='og:ti
 #: A site-name suffix of a title (`<title>`, og:title): `… - Science and Technology Daily`,
 #: `…-中国科技网`, `…_科技日报`, `… | STDaily`, and chains of them.
 TITLE_SUFFIX = re.compile(
-    r"\s*(?:[-|_–—·:]+)\s*(?:Science\s+and\s+Technology\s+Daily|S\s*&?\s*T\s*Daily|STDaily|stdaily\.com|科技日报|中国科技网|科技日报社)\b.*$",
+    r"\s*(?:[-|_–—·]+)\s*(?:Science\s+and\s+Technology\s+Daily|S\s*&?\s*T\s*Daily|STDaily|stdaily\.com|科技日报|中国科技网|科技日报社)(?![A-Za-z]).*$",
     re.I,
 )
 #: Meta tags that may carry the publication time (G4 pages show no source line).

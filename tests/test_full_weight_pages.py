@@ -178,3 +178,26 @@ def test_a_page_that_never_shows_its_title_still_gets_the_article_only():
     assert a["title"] == "Glacier Survey Finds Faster Melt"
     assert a["body"].startswith("Glaciers on the Qinghai-Tibet Plateau") and a["body"].endswith("begin to fall.")
     assert a["body"].count("\n\n") == 2 and a["related"] == [] and a["images"] == []
+
+
+def test_an_h1_holding_the_site_name_is_not_the_title():
+    page = ("<html><head><title>Robots Learn to Fold Laundry - Science and Technology Daily</title></head><body>"
+            "<h1>Science and Technology Daily</h1><h2>Robots Learn to Fold Laundry</h2>"
+            "<p>Source: Science and Technology Daily | 2024-03-05 10:00:00 | Author: LI Ming</p>"
+            "<p>A robot built in Shenzhen can now fold a shirt in under a minute, its makers said on Tuesday.</p>"
+            "<h3>Most Read</h3><p><a href='/x'>Another story</a> 2024-03-06 08:00:00</p></body></html>")
+    a = article_from_bytes(page.encode(), "https://www.stdaily.com/web/English/2024-03/05/content_1950001.html")
+    assert a["title"] == "Robots Learn to Fold Laundry"
+    assert a["body"] == "A robot built in Shenzhen can now fold a shirt in under a minute, its makers said on Tuesday."
+    assert a["published_at"] == "2024-03-05T10:00:00+08:00"
+
+
+@pytest.mark.parametrize("title", [
+    "Robots Learn to Fold Laundry - Science and Technology Daily", "Robots Learn to Fold Laundry-中国科技网",
+    "Robots Learn to Fold Laundry_科技日报", "Robots Learn to Fold Laundry | STDaily",
+    "Robots Learn to Fold Laundry_科技日报_中国科技网", "Robots Learn to Fold Laundry — STDaily",
+])
+def test_every_form_of_the_site_name_suffix_is_removed(title):
+    page = f"<html><head><title>{title}</title></head><body><p>{'Words of the story. ' * 10}</p></body></html>"
+    a = article_from_bytes(page.encode(), "https://www.stdaily.com/web/English/2025-03/05/content_291300.html")
+    assert a["title"] == "Robots Learn to Fold Laundry"
