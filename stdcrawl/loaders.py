@@ -19,6 +19,7 @@ behind the page's parsel selector gives every field for a fraction of that.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import urljoin
@@ -245,6 +246,16 @@ def _same_title(a: str, b: str) -> bool:
     return _flat(a).casefold() == _flat(b).casefold()
 
 
+def _shown_at(blocks: list[Block], title: str) -> int | None:
+    """The first unlinked block that reads `title` (block texts are already flat)."""
+    target = _flat(title).casefold()
+    size = len(target)
+    for i, b in enumerate(blocks):
+        if len(b.text) == size and not b.links and b.text.casefold() == target:
+            return i
+    return None
+
+
 class ArticleLoader:
     """Pulls the raw fields of one article page (see RawArticle)."""
 
@@ -258,6 +269,8 @@ class ArticleLoader:
         crumb_i = next((i for i, b in enumerate(blocks) if site.BREADCRUMB_ANCHOR.match(b.text)), None)
         head_title = self._head_title()
         h1_i = self._h1(blocks, head_title)
+        if h1_i is None and head_title:
+            h1_i = _shown_at(blocks, head_title)  # a headline without <h1>: the Source line follows it
         src_i, source_line = None, None
         # the article's own Source line: the first after its headline (sidebars
         # before the article carry other stories' dates)
@@ -295,7 +308,10 @@ class ArticleLoader:
     def _head_title(self) -> str:
         """The `<title>` without the site name."""
         title = _first(self.sel, ("//title",))
-        return site.TITLE_SUFFIX.sub("", title) if title else ""
+        if not title:
+            return ""
+        title = site.TITLE_SUFFIX.sub("", title)
+        return "" if site.SITE_NAME.match(title) else title
 
     @staticmethod
     def _h1(blocks: list[Block], head_title: str) -> int | None:
@@ -310,7 +326,7 @@ class ArticleLoader:
                     first = i
         if first is not None and head_title:
             # an <h1> holding the site's name while the headline the <title> names is shown elsewhere
-            shown = next((i for i, b in enumerate(blocks) if not b.links and _same_title(b.text, head_title)), None)
+            shown = _shown_at(blocks, head_title)
             if shown is not None:
                 return shown
         return first
@@ -327,7 +343,7 @@ class ArticleLoader:
         if not title:
             return None, None
         # where the page shows it (never a linked sidebar headline)
-        shown = next((i for i, b in enumerate(blocks) if not b.links and _same_title(b.text, title)), None)
+        shown = _shown_at(blocks, title)
         return title, shown
 
     @staticmethod
@@ -406,9 +422,17 @@ class ArticleLoader:
                 continue
             if headline:
                 items.append(Related(title=link[1], summary="", url=urljoin(self.url, link[0])))
+            elif link and len(b.links) == 1 and b.text.startswith(link[1] + " "):
+                # `<a>title</a> <span>summary</span>` on one line
+                rest = b.text[len(link[1]) + 1 :]
+                summary = "" if _DATE_ONLY.match(rest) else rest
+                items.append(Related(title=link[1], summary=summary, url=urljoin(self.url, link[0])))
             elif items and not items[-1]["summary"] and b.text and not b.links:
                 items[-1]["summary"] = b.text
         return items
+
+
+_DATE_ONLY = re.compile(r"^[\d\s:/.年月日-]+$")
 
 
 def _box_of(heading) -> object | None:

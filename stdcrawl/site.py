@@ -224,6 +224,8 @@ TITLE_SUFFIX = re.compile(
     r"\s*(?:[-|_–—·]+)\s*(?:Science\s+and\s+Technology\s+Daily|S\s*&?\s*T\s*Daily|STDaily|stdaily\.com|科技日报|中国科技网|科技日报社)(?![A-Za-z]).*$",
     re.I,
 )
+#: A `<title>` that is only the site's name (no headline in it).
+SITE_NAME = re.compile(r"^\s*(?:Science\s+and\s+Technology\s+Daily|STDaily|科技日报|中国科技网|EnglishChannel)\s*$", re.I)
 #: Meta tags that may carry the publication time (G4 pages show no source line).
 PUBLISHED_META_XPATHS = (
     "//meta[@property='article:published_time']/@content",

@@ -201,3 +201,21 @@ def test_every_form_of_the_site_name_suffix_is_removed(title):
     page = f"<html><head><title>{title}</title></head><body><p>{'Words of the story. ' * 10}</p></body></html>"
     a = article_from_bytes(page.encode(), "https://www.stdaily.com/web/English/2025-03/05/content_291300.html")
     assert a["title"] == "Robots Learn to Fold Laundry"
+
+
+def test_a_sidebar_source_line_before_a_headline_without_h1_is_not_the_articles():
+    page = ("<html><head><title>Wind Farm Goes Offshore_科技日报</title></head><body>"
+            "<div class='side'><div>Latest</div><p><a href='/web/English/2024-01/01/content_1950100.html'>Old News</a></p>"
+            "<p>Source: Xinhua | 2024-01-01 08:00:00 | Author: Staff</p></div>"
+            "<div class='t'>Wind Farm Goes Offshore</div>"
+            "<div>Source: Science and Technology Daily | 2024-03-05 11:30:00 | Author: WANG Fang</div>"
+            "<p>China's largest offshore wind farm started sending power to the grid on Monday, its operator said.</p>"
+            "<div class='box'><b>Top News</b><ul><li><a href='/web/English/2024-03-04/content_1950200.html'>Ice Core Drilled</a>"
+            " <span>Scientists drilled a 300-meter ice core.</span></li>"
+            "<li><a href='/web/English/2024-03-03/content_1950199.html'>Maglev Test</a> <span>2024-03-03</span></li></ul></div>"
+            "<div>Copyright © Science and Technology Daily</div></body></html>")
+    a = article_from_bytes(page.encode(), "https://www.stdaily.com/web/English/2024-03/05/content_1950300.html")
+    assert (a["title"], a["published_at"], a["authors"]) == ("Wind Farm Goes Offshore", "2024-03-05T11:30:00+08:00", ["Wang Fang"])
+    assert a["body"] == "China's largest offshore wind farm started sending power to the grid on Monday, its operator said."
+    assert [(r["title"], r["summary"]) for r in a["related"]] == [
+        ("Ice Core Drilled", "Scientists drilled a 300-meter ice core."), ("Maglev Test", "")]
