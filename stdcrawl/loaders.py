@@ -219,11 +219,12 @@ def _is_heading_anchor(block: Block) -> bool:
 def _ends_article(block: Block) -> bool:
     """Does this block start what follows an article (Top News, a box, the footer)?"""
     text = block.text
-    if len(text) > 60:
+    if site.FOOTER_START.match(text):
+        return True
+    if len(text) > 60:  # headings and widget prompts are short
         return False
     return (
         _is_heading_anchor(block)
-        or bool(site.FOOTER_START.match(text))
         or bool(site.BOX_HEADING.match(text))
         or bool(site.COMMENT_WIDGET.match(text))
     )
@@ -290,6 +291,8 @@ class ArticleLoader:
         end = next((i for i in range(start, len(blocks)) if _ends_article(blocks[i])), len(blocks))
         byline, paragraphs, images, editor = self._body(blocks[start:end])
         related_i = next((i for i in range(start, len(blocks)) if _is_heading_anchor(blocks[i])), None)
+        if related_i is None:  # a "Top News" box placed before the article
+            related_i = next((i for i in range(start) if _is_heading_anchor(blocks[i])), None)
         crumb = site.BREADCRUMB_ANCHOR.match(blocks[crumb_i].text).group("crumbs") if crumb_i is not None else None
         return RawArticle(
             kind="raw_article",

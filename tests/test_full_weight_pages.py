@@ -219,3 +219,23 @@ def test_a_sidebar_source_line_before_a_headline_without_h1_is_not_the_articles(
     assert a["body"] == "China's largest offshore wind farm started sending power to the grid on Monday, its operator said."
     assert [(r["title"], r["summary"]) for r in a["related"]] == [
         ("Ice Core Drilled", "Scientists drilled a 300-meter ice core."), ("Maglev Test", "")]
+
+
+def test_a_long_copyright_line_ends_the_body_of_a_page_without_top_news():
+    page = ("<html><head><title>Salt Lake Lithium</title></head><body><h1>Salt Lake Lithium</h1>"
+            "<p>Lithium output from Qinghai's salt lakes rose by a fifth last year, officials said on Friday.</p>"
+            "<p>Copyright © Science and Technology Daily, All Rights Reserved. No reproduction without permission.</p>"
+            "<p>Address: 15 Fuxing Road, Haidian District, Beijing, China. Tel: 010-58884152</p></body></html>")
+    a = article_from_bytes(page.encode(), "https://www.stdaily.com/web/English/2025-04/11/content_293000.html")
+    assert a["body"] == "Lithium output from Qinghai's salt lakes rose by a fifth last year, officials said on Friday."
+
+
+def test_a_top_news_box_before_the_article_is_still_top_news_and_not_body():
+    page = ("<html><head><title>Fusion Record</title></head><body><ul><li><a href='/t'>Top News</a></li><li><a href='/v'>Video</a></li></ul>"
+            "<div><h3>Top News</h3><p><a href='/web/English/2025-05-01/content_294000.html'>Rover Finds Ice</a></p>"
+            "<p>A lunar rover found signs of ice.</p></div><div><h3>Latest</h3><p><a href='/x'>Older story</a></p></div>"
+            "<h1>Fusion Record</h1><p>Source: Science and Technology Daily | 2025-05-02 09:00:00 | Author: LI Ming</p>"
+            "<p>A Chinese fusion device held its plasma for more than 1,000 seconds, a new record.</p></body></html>")
+    a = article_from_bytes(page.encode(), "https://www.stdaily.com/web/English/2025-05/02/content_294100.html")
+    assert [(r["title"], r["summary"]) for r in a["related"]] == [("Rover Finds Ice", "A lunar rover found signs of ice.")]
+    assert a["body"] == "A Chinese fusion device held its plasma for more than 1,000 seconds, a new record."
