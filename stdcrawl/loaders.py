@@ -52,37 +52,46 @@ _BR = "\x00"  # a <br> inside a block's text
 _IMG = "\x01"  # where an <img> stood in it (images follow their paragraph when <br>s split a block)
 
 
-def _br_paragraphs(text: str, headline: str = "") -> tuple[list[str], bool]:
-    """A block's text split where the page breaks it, and whether its first
-    line was split off as a linked headline.
+def _lead_line(line: str, link_texts: list[str]) -> bool:
+    """A line that stands on its own even when only one `<br>` follows it: a
+    linked headline, a byline, a box heading ("Top News", "Latest", …)."""
+    if line in link_texts:
+        return True
+    if len(line) > 160:
+        return False
+    return bool(
+        (site.BYLINE.match(line) and len(line.split()) <= 12)
+        or site.RELATED_HEADING.match(line)
+        or site.BOX_HEADING.match(line)
+    )
 
-    A blank line (`<br><br>`) ends a paragraph; a first line that is a
-    byline (`By LI Ming<br>…`) or the block's first link (a teaser's
-    `<a>title</a><br>summary`) is its own. Single breaks inside a paragraph
-    become spaces.
+
+def _br_paragraphs(text: str, link_texts: list[str]) -> list[str]:
+    """A block's text split where the page breaks it.
+
+    A blank line (`<br><br>`) ends a paragraph; inside one, a first line
+    that stands on its own (`_lead_line`: `By LI Ming<br>…`, a teaser's
+    `<a>title</a><br>summary`, `Top News<br>…`) is split off. Other single
+    breaks inside a paragraph become spaces.
     """
     paragraphs: list[str] = []
     lines: list[str] = []
+
+    def close() -> None:
+        while len(lines) > 1 and _lead_line(lines[0], link_texts):
+            paragraphs.append(lines.pop(0))
+        if lines:
+            paragraphs.append(" ".join(lines))
+            lines.clear()
+
     for line in text.split(_BR):
         line = _flat(line)
         if line:
             lines.append(line)
         elif lines:
-            paragraphs.append(" ".join(lines))
-            lines = []
-    if lines:
-        paragraphs.append(" ".join(lines))
-    lead_split = False
-    if paragraphs:
-        first, _, rest = text.lstrip(_BR + " \t\r\n").partition(_BR)
-        first = _flat(first)
-        if first and paragraphs[0] != first and rest.strip(_BR + " \t\r\n"):
-            is_headline = first == headline
-            if is_headline or (site.BYLINE.match(first) and len(first.split()) <= 12):
-                paragraphs[0] = paragraphs[0][len(first):].lstrip()
-                paragraphs.insert(0, first)
-                lead_split = is_headline
-    return paragraphs, lead_split
+            close()
+    close()
+    return paragraphs
 
 
 def text_layout(root: etree._Element) -> list[Block]:
@@ -145,19 +154,18 @@ def text_layout(root: etree._Element) -> list[Block]:
             joined = "".join(parts)
             parts.clear()
             if _BR in joined:
-                headline = block.links[0][1] if block.links else ""
-                pieces, lead_split = _br_paragraphs(joined, headline)
+                pieces = _br_paragraphs(joined, [t for _, t in block.links])
                 if len(pieces) > 1:
-                    first_links = block.links if lead_split else []
-                    images = block.images
-                    for k, piece in enumerate(pieces[:-1]):
+                    images, links = block.images, block.links
+                    for piece in pieces[:-1]:
                         n = piece.count(_IMG)
                         piece_images, images = images[:n], images[n:]
+                        own = [link for link in links if link[1] == piece][:1]  # a linked headline keeps its link
+                        if own:
+                            links = [link for link in links if link is not own[0]]
                         blocks.append(Block(_flat(piece.replace(_IMG, "")) if n else piece, block.tag, block.centered,
-                                            block.captionish, piece_images, first_links if k == 0 else [], block.el))
-                    block.images = images
-                    if lead_split:
-                        block.links = []
+                                            block.captionish, piece_images, own, block.el))
+                    block.images, block.links = images, links
                 joined = pieces[-1] if pieces else ""
             if _IMG in joined:
                 joined = joined.replace(_IMG, " ")

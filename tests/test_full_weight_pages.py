@@ -9,6 +9,7 @@ markup the project has never generated (hand-written pages below).
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 import re
 
@@ -239,3 +240,25 @@ def test_a_top_news_box_before_the_article_is_still_top_news_and_not_body():
     a = article_from_bytes(page.encode(), "https://www.stdaily.com/web/English/2025-05/02/content_294100.html")
     assert [(r["title"], r["summary"]) for r in a["related"]] == [("Rover Finds Ice", "A lunar rover found signs of ice.")]
     assert a["body"] == "A Chinese fusion device held its plasma for more than 1,000 seconds, a new record."
+
+
+def test_the_real_seed_text_in_one_cell_of_br_separated_lines_gives_its_golden_fields():
+    """The seed article's stored text as some CMSs lay it out: every line in one
+    table cell separated by `<br><br>`, Top News items as `<a>title</a><br>summary`."""
+    lines = [line for line in (FIXTURES / "src/observed/seed_000_a887df4183df55ec.txt").read_text("utf-8").split("\n") if line.strip()]
+    top = lines.index("Top News")
+    esc = [html.escape(line) for line in lines]
+    links = ["/English/ChinaNews/2021-12/29/content_1258213.shtml", "/English/BusinessNews/2021-12/23/content_1255418.shtml"]
+    page = (f"<html><head><title>{esc[1]}-中国科技网</title><style>.s:before{{content:'Source: x | 2020-01-01 00:00:00 | Author: y'}}</style>"
+            "</head><body><table><tr><td><a href='/'>科技日报</a> <a href='/login'>登录</a></td></tr><tr><td>"
+            + "<br><br>\n".join(esc[:top]) + "</td></tr><tr><td><b>Top News</b><br>"
+            + "<br><br>".join(f"<a href='{links[k]}'>{esc[top + 1 + 2 * k]}</a><br>{esc[top + 2 + 2 * k]}" for k in range(2))
+            + f"</td></tr><tr><td>{esc[top + 5]}<br>{esc[top + 6]}</td></tr></table></body></html>")
+    got = article_from_bytes(page.encode(), PAGES["/English/WorldNews/2021-11/04/content_1232045.shtml"]["live_url"])
+    want = json.loads((FIXTURES / "expected/g1-1232045.json").read_text("utf-8"))
+    caption = want["images"][0]["caption"]  # no <img> here, so its caption line is a paragraph
+    assert got["body"] == want["body"].replace(
+        "\n\nTo play good the first move of sci-tech", f"\n\n{caption}\n\nTo play good the first move of sci-tech", 1)
+    for field in ("title", "breadcrumb", "section", "section_label", "source", "published_at", "author_raw", "byline_raw",
+                  "authors", "related", "editor", "extraction_notes"):
+        assert got[field] == want[field], field
