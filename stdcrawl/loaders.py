@@ -7,7 +7,8 @@ each with the images and links it holds. The fields are then found by the
 anchors every page of the site shows (`site.py`): the `position:` breadcrumb,
 the `Source: … | date | Author: …` line, the headline, "Top News", the
 Copyright footer. The body is the run of blocks between the source line and
-"Top News"/the footer.
+what follows the article (a comment widget, a sidebar or teaser box, "Top
+News", the footer): `page_regions.py` tells those regions apart.
 
 Values come out as written (only links are made absolute); normalization is
 the pipeline's job (`normalize.py`, `pipelines.py`).
@@ -19,7 +20,6 @@ behind the page's parsel selector gives every field for a fraction of that.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import urljoin
@@ -29,6 +29,19 @@ from parsel import Selector
 
 from stdcrawl import site
 from stdcrawl.items import Image, RawArticle, Related
+from stdcrawl.page_regions import (
+    BR,
+    DATE_ONLY,
+    IMG,
+    box_of,
+    br_paragraphs,
+    ends_article,
+    is_chrome,
+    is_heading_anchor,
+    prose_start,
+    same_title,
+    shown_at,
+)
 
 
 @dataclass(slots=True)
@@ -46,52 +59,6 @@ class Block:
 
 def _flat(text: str) -> str:
     return " ".join(text.split())
-
-
-_BR = "\x00"  # a <br> inside a block's text
-_IMG = "\x01"  # where an <img> stood in it (images follow their paragraph when <br>s split a block)
-
-
-def _lead_line(line: str, link_texts: list[str]) -> bool:
-    """A line that stands on its own even when only one `<br>` follows it: a
-    linked headline, a byline, a box heading ("Top News", "Latest", …)."""
-    if line in link_texts:
-        return True
-    if len(line) > 160:
-        return False
-    return bool(
-        (site.BYLINE.match(line) and len(line.split()) <= 12)
-        or site.RELATED_HEADING.match(line)
-        or site.BOX_HEADING.match(line)
-    )
-
-
-def _br_paragraphs(text: str, link_texts: list[str]) -> list[str]:
-    """A block's text split where the page breaks it.
-
-    A blank line (`<br><br>`) ends a paragraph; inside one, a first line
-    that stands on its own (`_lead_line`: `By LI Ming<br>…`, a teaser's
-    `<a>title</a><br>summary`, `Top News<br>…`) is split off. Other single
-    breaks inside a paragraph become spaces.
-    """
-    paragraphs: list[str] = []
-    lines: list[str] = []
-
-    def close() -> None:
-        while len(lines) > 1 and _lead_line(lines[0], link_texts):
-            paragraphs.append(lines.pop(0))
-        if lines:
-            paragraphs.append(" ".join(lines))
-            lines.clear()
-
-    for line in text.split(_BR):
-        line = _flat(line)
-        if line:
-            lines.append(line)
-        elif lines:
-            close()
-    close()
-    return paragraphs
 
 
 def text_layout(root: etree._Element) -> list[Block]:
@@ -134,9 +101,9 @@ def text_layout(root: etree._Element) -> list[Block]:
                 src = child.get("src") or child.get("data-src")
                 if src:
                     block.images.append(src)
-                    parts.append(_IMG)
+                    parts.append(IMG)
             elif tag == "br":
-                parts.append(_BR)
+                parts.append(BR)
             else:
                 start = len(parts)
                 walk(child, block, parts)
@@ -153,22 +120,22 @@ def text_layout(root: etree._Element) -> list[Block]:
         if parts:
             joined = "".join(parts)
             parts.clear()
-            if _BR in joined:
-                pieces = _br_paragraphs(joined, [t for _, t in block.links])
+            if BR in joined:
+                pieces = br_paragraphs(joined, [t for _, t in block.links])
                 if len(pieces) > 1:
                     images, links = block.images, block.links
                     for piece in pieces[:-1]:
-                        n = piece.count(_IMG)
+                        n = piece.count(IMG)
                         piece_images, images = images[:n], images[n:]
                         own = [link for link in links if link[1] == piece][:1]  # a linked headline keeps its link
                         if own:
                             links = [link for link in links if link is not own[0]]
-                        blocks.append(Block(_flat(piece.replace(_IMG, "")) if n else piece, block.tag, block.centered,
+                        blocks.append(Block(_flat(piece.replace(IMG, "")) if n else piece, block.tag, block.centered,
                                             block.captionish, piece_images, own, block.el))
                     block.images, block.links = images, links
                 joined = pieces[-1] if pieces else ""
-            if _IMG in joined:
-                joined = joined.replace(_IMG, " ")
+            if IMG in joined:
+                joined = joined.replace(IMG, " ")
             text = _flat(joined)
         else:
             text = ""
@@ -217,54 +184,6 @@ def _is_caption(block: Block) -> bool:
     return block.centered or block.captionish or bool(site.CAPTION_CREDIT.search(block.text))
 
 
-def _is_heading_anchor(block: Block) -> bool:
-    """A "Top News" heading: not a menu or footer link that happens to read so."""
-    if not site.RELATED_HEADING.match(block.text):
-        return False
-    return block.tag in site.HEADING_TAGS or not (block.links and block.links[0][1] == block.text)
-
-
-def _ends_article(block: Block) -> bool:
-    """Does this block start what follows an article (Top News, a box, the footer)?"""
-    text = block.text
-    if site.FOOTER_START.match(text):
-        return True
-    if len(text) > 60:  # headings and widget prompts are short
-        return False
-    return (
-        _is_heading_anchor(block)
-        or bool(site.BOX_HEADING.match(text))
-        or bool(site.COMMENT_WIDGET.match(text))
-    )
-
-
-def _is_chrome(block: Block) -> bool:
-    """Share buttons, tool rows and link rows: never a paragraph of the article."""
-    text = block.text
-    if len(text) > 200:
-        return False
-    if site.SHARE_LINE.match(text):
-        return True
-    if len(block.links) >= 2:
-        linked = sum(len(t) for _, t in block.links)
-        return linked >= 0.8 * len(text)
-    return False
-
-
-def _same_title(a: str, b: str) -> bool:
-    return _flat(a).casefold() == _flat(b).casefold()
-
-
-def _shown_at(blocks: list[Block], title: str) -> int | None:
-    """The first unlinked block that reads `title` (block texts are already flat)."""
-    target = _flat(title).casefold()
-    size = len(target)
-    for i, b in enumerate(blocks):
-        if len(b.text) == size and not b.links and b.text.casefold() == target:
-            return i
-    return None
-
-
 class ArticleLoader:
     """Pulls the raw fields of one article page (see RawArticle)."""
 
@@ -279,7 +198,7 @@ class ArticleLoader:
         head_title = self._head_title()
         h1_i = self._h1(blocks, head_title)
         if h1_i is None and head_title:
-            h1_i = _shown_at(blocks, head_title)  # a headline without <h1>: the Source line follows it
+            h1_i = shown_at(blocks, head_title)  # a headline without <h1>: the Source line follows it
         src_i, source_line = None, None
         # the article's own Source line: the first after its headline (sidebars
         # before the article carry other stories' dates)
@@ -295,12 +214,12 @@ class ArticleLoader:
                 break
         title_raw, title_i = self._title(blocks, h1_i, src_i, head_title)
         anchors = [i for i in (crumb_i, src_i, title_i) if i is not None]
-        start = max(anchors) + 1 if anchors else self._prose_start(blocks)
-        end = next((i for i in range(start, len(blocks)) if _ends_article(blocks[i])), len(blocks))
+        start = max(anchors) + 1 if anchors else prose_start(blocks)
+        end = next((i for i in range(start, len(blocks)) if ends_article(blocks[i])), len(blocks))
         byline, paragraphs, images, editor = self._body(blocks[start:end])
-        related_i = next((i for i in range(start, len(blocks)) if _is_heading_anchor(blocks[i])), None)
+        related_i = next((i for i in range(start, len(blocks)) if is_heading_anchor(blocks[i])), None)
         if related_i is None:  # a "Top News" box placed before the article
-            related_i = next((i for i in range(start) if _is_heading_anchor(blocks[i])), None)
+            related_i = next((i for i in range(start) if is_heading_anchor(blocks[i])), None)
         crumb = site.BREADCRUMB_ANCHOR.match(blocks[crumb_i].text).group("crumbs") if crumb_i is not None else None
         return RawArticle(
             kind="raw_article",
@@ -331,13 +250,13 @@ class ArticleLoader:
         first = None
         for i, b in enumerate(blocks):
             if b.tag == "h1" and b.text:
-                if head_title and _same_title(b.text, head_title):
+                if head_title and same_title(b.text, head_title):
                     return i
                 if first is None:
                     first = i
         if first is not None and head_title:
             # an <h1> holding the site's name while the headline the <title> names is shown elsewhere
-            shown = _shown_at(blocks, head_title)
+            shown = shown_at(blocks, head_title)
             if shown is not None:
                 return shown
         return first
@@ -354,31 +273,8 @@ class ArticleLoader:
         if not title:
             return None, None
         # where the page shows it (never a linked sidebar headline)
-        shown = _shown_at(blocks, title)
+        shown = shown_at(blocks, title)
         return title, shown
-
-    @staticmethod
-    def _prose_start(blocks: list[Block]) -> int:
-        """Without any anchor: where the longest run of prose begins (a byline or
-        image just before it included)."""
-        best, best_len, run_start, run_len, gap = 0, 0, None, 0, 0
-        for i, b in enumerate(blocks):
-            linked = sum(len(t) for _, t in b.links)
-            prose = len(b.text) >= 80 and linked < 0.3 * len(b.text) and not _ends_article(b)
-            if prose:
-                if run_start is None:
-                    run_start, run_len = i, 0
-                run_len += len(b.text)
-                gap = 0
-                if run_len > best_len:
-                    best, best_len = run_start, run_len
-            elif run_start is not None:
-                gap += 1
-                if gap > 3 or _ends_article(b):
-                    run_start, gap = None, 0
-        while best > 0 and (blocks[best - 1].images or site.BYLINE.match(blocks[best - 1].text)) and not blocks[best - 1].links:
-            best -= 1
-        return best
 
     def _body(self, blocks: list[Block]) -> tuple[str, list[str], list[Image], str]:
         byline, editor = "", ""
@@ -389,7 +285,7 @@ class ArticleLoader:
             if i in skip:
                 continue
             if b.images:
-                if _is_chrome(b):
+                if is_chrome(b):
                     continue
                 for src in b.images:
                     images.append(Image(src=urljoin(self.url, src), caption=""))
@@ -407,7 +303,7 @@ class ArticleLoader:
             if m:
                 editor = m.group("name")
                 continue
-            if b.links and _is_chrome(b) or site.SHARE_LINE.match(text):
+            if b.links and is_chrome(b) or site.SHARE_LINE.match(text):
                 continue
             # cheapest test first: the credit regex costs ≈ 6 µs a paragraph
             if len(text) < 400 and _is_caption(b) and site.CAPTION_CREDIT.search(text):
@@ -420,12 +316,12 @@ class ArticleLoader:
         """The "Top News" box's items: linked headlines, each with the summary
         line after it. The box ends at the next heading or box, the footer, or
         where the heading's own container ends."""
-        box = _box_of(blocks[heading_i].el)
+        box = box_of(blocks[heading_i].el)
         items: list[Related] = []
         for b in blocks[heading_i + 1 :]:
             link = next(((h, t) for h, t in b.links if t), None)
             headline = bool(link) and _flat(b.text) == link[1]
-            if _ends_article(b) or (b.tag in site.HEADING_TAGS and not headline):
+            if ends_article(b) or (b.tag in site.HEADING_TAGS and not headline):
                 break
             if box is not None and box is not b.el and box not in b.el.iterancestors():
                 break
@@ -436,26 +332,11 @@ class ArticleLoader:
             elif link and len(b.links) == 1 and b.text.startswith(link[1] + " "):
                 # `<a>title</a> <span>summary</span>` on one line
                 rest = b.text[len(link[1]) + 1 :]
-                summary = "" if _DATE_ONLY.match(rest) else rest
+                summary = "" if DATE_ONLY.match(rest) else rest
                 items.append(Related(title=link[1], summary=summary, url=urljoin(self.url, link[0])))
             elif items and not items[-1]["summary"] and b.text and not b.links:
                 items[-1]["summary"] = b.text
         return items
-
-
-_DATE_ONLY = re.compile(r"^[\d\s:/.年月日-]+$")
-
-
-def _box_of(heading) -> object | None:
-    """The smallest element around a heading that also holds links: its box."""
-    if heading is None:
-        return None
-    for anc in heading.iterancestors():
-        if anc.tag in ("body", "html"):
-            return None
-        if anc.find(".//a[@href]") is not None:
-            return anc
-    return None
 
 
 @dataclass(slots=True)
