@@ -21,8 +21,8 @@ import lxml.html
 from scrapy.http import HtmlResponse
 
 from stdcrawl import sitegen
-from stdcrawl.extract import raw_from_response
-from stdcrawl.normalize import normalize_article
+from stdcrawl.extract.page import raw_from_response
+from stdcrawl.extract.normalize import normalize_article
 from stdcrawl.sitegen.records import SiteIndex
 
 HEADERS = {"Content-Type": "text/html; charset=utf-8"}

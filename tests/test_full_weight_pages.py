@@ -17,7 +17,7 @@ import pytest
 from lxml import html as lxml_html
 
 from stdcrawl import sitegen
-from stdcrawl.extract import article_from_bytes
+from stdcrawl.extract.page import article_from_bytes
 from stdcrawl.sitegen.fixtures import load_fixture_sources
 from stdcrawl.sitegen.records import SiteIndex
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TextIO
 
-from stdcrawl import site
+from stdcrawl.extract import site
 
 #: bm25 weights of the indexed columns (title, body, authors_text): a word in
 #: the headline says more about an article than the same word in its body.

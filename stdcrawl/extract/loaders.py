@@ -27,9 +27,9 @@ from urllib.parse import urljoin
 from lxml import etree
 from parsel import Selector
 
-from stdcrawl import site
-from stdcrawl.items import Image, RawArticle, Related
-from stdcrawl.page_regions import (
+from stdcrawl.extract import site
+from stdcrawl.extract.items import Image, RawArticle, Related
+from stdcrawl.extract.page_regions import (
     BR,
     DATE_ONLY,
     IMG,

@@ -20,10 +20,10 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from stdcrawl import site
+from stdcrawl.extract import site
 
 if TYPE_CHECKING:
-    from stdcrawl.loaders import Block
+    from stdcrawl.extract.loaders import Block
 
 BR = "\x00"  # a <br> inside a block's text
 IMG = "\x01"  # where an <img> stood in it (images follow their paragraph when <br>s split a block)
