@@ -3,8 +3,8 @@
 For each article, the latest capture that brought its page (status 200,
 non-empty payload) is read back from the WARC files, its Content-Encoding
 undone as Scrapy's HttpCompressionMiddleware would, and the page goes through
-the crawl's own steps: `raw_from_response` → `normalize_article` →
-`validate_article` → `Deduper` → `Archive.write_batch` (which keeps the
+the crawl's own steps: `raw_from_response` → `article_from_raw` (normalize,
+validate) → `Deduper` → `Archive.write_batch` (which keeps the
 previous title and body in `article_versions` when they change). No network,
 no Scrapy engine.
 
@@ -26,12 +26,11 @@ from pathlib import Path
 from scrapy.http import Headers, TextResponse
 from scrapy.responsetypes import responsetypes
 
-from stdcrawl import EXTRACTOR_VERSION
-from stdcrawl.extract.page import raw_from_response
-from stdcrawl.extract.items import GOLDEN_FIELDS
+from stdcrawl.archive.dedupe import Deduper
 from stdcrawl.archive.lock import RunLock
-from stdcrawl.extract.normalize import normalize_article, parse_since
-from stdcrawl.crawl.pipelines import Deduper, validate_article
+from stdcrawl.extract.items import GOLDEN_FIELDS
+from stdcrawl.extract.normalize import parse_since
+from stdcrawl.extract.page import article_from_raw, raw_from_response
 from stdcrawl.archive.store import JSON_COLUMNS, Archive, ArchiveError, keep_inferred_section
 from stdcrawl.archive.warc import RENAMED_TRANSFER_ENCODING, WarcReader, payload_digest
 
@@ -227,9 +226,7 @@ def article_from_capture(cap: dict, response) -> tuple[dict | None, str | None]:
     raw = raw_from_response(response)
     raw["section_hint"] = cap["section_hint"] or ""
     raw["fetched_at"] = cap["fetched_at"]
-    article = normalize_article(raw)
-    article["extractor_version"] = EXTRACTOR_VERSION
-    reason = validate_article(article)
+    article, reason = article_from_raw(raw)
     return (None, reason) if reason else (article, None)
 
 

@@ -1,4 +1,4 @@
-"""Item pipelines: normalize → validate → de-duplicate → store.
+"""Item pipelines: extract (normalize, validate) → de-duplicate → store.
 
 Each pipeline is a thin Scrapy face over a plain function or class that
 `stdcrawl reparse` and the tests use directly.
@@ -10,56 +10,19 @@ import logging
 
 from scrapy.exceptions import DropItem
 
-from stdcrawl import EXTRACTOR_VERSION
+from stdcrawl.archive.dedupe import Deduper
 from stdcrawl.crawl.extensions import STAT
-from stdcrawl.extract.normalize import normalize_article
-from stdcrawl.archive.store import fingerprint
+from stdcrawl.extract.page import article_from_raw
 
 logger = logging.getLogger(__name__)
 
-REQUIRED_FIELDS = ("url", "article_id", "title", "body")
 
+class ExtractPipeline:
+    """Raw page fields → a normalized, validated article (`extract.page.article_from_raw`).
 
-def validate_article(article: dict) -> str | None:
-    """Why an article cannot be stored (a short reason), or None if it can."""
-    for name in REQUIRED_FIELDS:
-        if not article.get(name):
-            return f"missing_{name}"
-    return None
-
-
-class Deduper:
-    """One canonical URL, one story: tells which articles were already seen.
-
-    Within a run by canonical URL and fingerprint; against the archive by the
-    fingerprint index (the same story under a G2 and a G3 URL).
+    Counts the article's extraction notes; drops, counts and logs an article
+    without URL, id, title or body.
     """
-
-    def __init__(self, archive=None):
-        self.archive = archive
-        self.seen_urls: set[str] = set()
-        self.seen_fingerprints: dict[str, str] = {}
-
-    def duplicate_of(self, article: dict) -> str | None:
-        """The article_id this article duplicates, or None.
-
-        Returns the article's own id when the same URL came twice in a run.
-        """
-        if article["canonical_url"] in self.seen_urls:
-            return article["article_id"]
-        self.seen_urls.add(article["canonical_url"])
-        fp = fingerprint(article)
-        twin = self.seen_fingerprints.get(fp)
-        if twin is None and self.archive is not None:
-            twin = self.archive.article_with_fingerprint(fp)
-        if twin is not None and twin != article["article_id"]:
-            return twin
-        self.seen_fingerprints[fp] = article["article_id"]
-        return None
-
-
-class NormalizePipeline:
-    """Raw page fields → a normalized Article (normalize.normalize_article)."""
 
     def __init__(self, stats):
         self.stats = stats
@@ -71,30 +34,14 @@ class NormalizePipeline:
     def process_item(self, item):
         if item.get("kind") != "raw_article":
             return item
-        article = normalize_article(item)
-        article["extractor_version"] = EXTRACTOR_VERSION
+        article, reason = article_from_raw(item)
         for note in article["extraction_notes"]:
             self.stats.inc_value(f"{STAT}/notes/{note}")
-        return article
-
-
-class ValidatePipeline:
-    """Drops an article without URL, id, title or body; counts and logs why."""
-
-    def __init__(self, stats):
-        self.stats = stats
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        return cls(crawler.stats)
-
-    def process_item(self, item):
-        reason = validate_article(item)
         if reason:
             self.stats.inc_value(f"{STAT}/dropped/{reason}")
-            logger.warning("dropped %s: %s", item.get("url"), reason)
-            raise DropItem(f"{reason}: {item.get('url')}")
-        return item
+            logger.warning("dropped %s: %s", article.get("url"), reason)
+            raise DropItem(f"{reason}: {article.get('url')}")
+        return article
 
 
 class DedupePipeline:

@@ -63,8 +63,7 @@ DOWNLOADER_MIDDLEWARES = {
 }
 
 ITEM_PIPELINES = {
-    "stdcrawl.crawl.pipelines.NormalizePipeline": 100,
-    "stdcrawl.crawl.pipelines.ValidatePipeline": 200,
+    "stdcrawl.crawl.pipelines.ExtractPipeline": 100,
     "stdcrawl.crawl.pipelines.DedupePipeline": 300,
     "stdcrawl.crawl.pipelines.StorePipeline": 400,
 }
