@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import logging
 
-from scrapy.exceptions import DropItem
+from scrapy.exceptions import DropItem, NotConfigured
 
 from stdcrawl.archive.dedupe import Deduper
-from stdcrawl.crawl.extensions import STAT
+from stdcrawl.crawl.extensions import STAT, ArchiveRun
 from stdcrawl.extract.page import article_from_raw
 
 logger = logging.getLogger(__name__)
@@ -44,20 +44,29 @@ class ExtractPipeline:
         return article
 
 
+def archive_run(crawler) -> ArchiveRun:
+    """The crawl's run extension; NotConfigured when it is switched off (nothing to store into)."""
+    run = crawler.get_extension(ArchiveRun)
+    if run is None:
+        raise NotConfigured("the ArchiveRun extension is off: nothing to store into")
+    return run
+
+
 class DedupePipeline:
     """Marks a second copy of a story (`duplicate_of`) so only its URL is kept."""
 
-    def __init__(self, crawler):
+    def __init__(self, crawler, run: ArchiveRun):
         self.crawler = crawler
+        self.run = run
         self.deduper: Deduper | None = None
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler)
+        return cls(crawler, archive_run(crawler))
 
     def process_item(self, item):
-        if self.deduper is None:
-            self.deduper = Deduper(self.crawler.stdcrawl_run.open())
+        if self.deduper is None:  # the archive opens on spider_opened, after the pipelines
+            self.deduper = Deduper(self.run.open())
         twin = self.deduper.duplicate_of(item)
         if twin == item["article_id"]:
             self.crawler.stats.inc_value(f"{STAT}/dropped_duplicate")
@@ -70,13 +79,13 @@ class DedupePipeline:
 class StorePipeline:
     """Hands articles to the run's batched, transactional writer."""
 
-    def __init__(self, crawler):
-        self.crawler = crawler
+    def __init__(self, run: ArchiveRun):
+        self.run = run
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler)
+        return cls(archive_run(crawler))
 
     def process_item(self, item):
-        self.crawler.stdcrawl_run.add_article(item)
+        self.run.add_article(item)
         return item

@@ -22,7 +22,7 @@ from scrapy.settings import Settings
 from stdcrawl.crawl import settings as default_settings
 from stdcrawl.extract import site
 from stdcrawl.crawl.extensions import EXIT_LOCKED, EXIT_USAGE, STAT, run_summary
-from stdcrawl.archive.lock import LockHeld, RunLock
+from stdcrawl.archive.lock import LockHeld, LockUnsupported, RunLock
 from stdcrawl.extract.normalize import parse_since
 from stdcrawl.crawl.spiders.english import EnglishSpider
 
@@ -32,13 +32,13 @@ class CrawlOptions:
     """What a user can ask of one crawl (the `stdcrawl crawl` options)."""
 
     db: Path
-    base_url: str = site.LIVE_BASE_URL
+    base_url: str = default_settings.STDCRAWL_BASE_URL
     sections: list[str] | None = None
     since: str | None = None
     max_pages: int | None = None
-    mode: str = "full"
-    stop_after: int = 1
-    recheck_days: int = 3
+    mode: str = default_settings.STDCRAWL_MODE
+    stop_after: int = default_settings.STDCRAWL_STOP_AFTER
+    recheck_days: int = default_settings.STDCRAWL_RECHECK_DAYS
     jobdir: str | None = None
     log_file: str | None = None
     log_level: str = "WARNING"
@@ -124,6 +124,8 @@ def run_crawl(opts: CrawlOptions) -> dict:
         lock.acquire()
     except LockHeld as exc:
         return {"status": "lock_held", "exit_code": EXIT_LOCKED, "message": str(exc), "mode": opts.mode}
+    except LockUnsupported as exc:
+        return {"status": "usage_error", "exit_code": EXIT_USAGE, "message": str(exc), "mode": opts.mode}
     try:
         settings = crawl_settings(opts)
         process = CrawlerProcess(settings)

@@ -9,7 +9,9 @@ links. It never leaves stdaily.com: links are mapped onto the crawl's base URL
 
 Options (spider arguments or STDCRAWL_* settings): `base_url`, `sections`
 (comma-separated directories), `since` (YYYY-MM-DD), `max_pages` (list pages
-per section), and the incremental ones read from settings.
+per section), and the incremental ones read from settings. A spider argument
+is written into its setting before any other component is built, so the
+capture middleware and the run record read the same base URL.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import scrapy
 from scrapy.http import TextResponse
 
 from stdcrawl.extract import site
-from stdcrawl.crawl.extensions import STAT
+from stdcrawl.crawl.extensions import STAT, ArchiveRun
 from stdcrawl.extract.page import raw_from_response
 from stdcrawl.extract.loaders import load_list_page
 from stdcrawl.clock import get_clock
@@ -42,38 +44,47 @@ class EnglishSpider(scrapy.Spider):
         super().__init__(**kwargs)
         self._args = {"base_url": base_url, "sections": sections, "since": since, "max_pages": max_pages}
 
+    #: Spider argument → the setting it overrides.
+    ARG_SETTINGS = {
+        "base_url": "STDCRAWL_BASE_URL", "sections": "STDCRAWL_SECTIONS",
+        "since": "STDCRAWL_SINCE", "max_pages": "STDCRAWL_MAX_LIST_PAGES",
+    }
+
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
         s = crawler.settings
-        a = spider._args
-        spider.mapper = site.LinkMapper(a["base_url"] or s.get("STDCRAWL_BASE_URL") or site.LIVE_BASE_URL)
-        sections = a["sections"] or s.get("STDCRAWL_SECTIONS")
+        # Settings are not frozen yet: extensions and middlewares are built after the spider.
+        for arg, setting in cls.ARG_SETTINGS.items():
+            if spider._args[arg] is not None:
+                s.set(setting, spider._args[arg], priority="cmdline")
+        spider.mapper = site.LinkMapper(s.get("STDCRAWL_BASE_URL"))
+        sections = s.get("STDCRAWL_SECTIONS")
         if isinstance(sections, str):
             sections = [x.strip() for x in sections.split(",") if x.strip()]
         unknown = [x for x in sections or [] if x not in site.SECTIONS]
         if unknown:
             raise ValueError(f"unknown section(s) {', '.join(unknown)}; known: {', '.join(site.SECTIONS)}")
         spider.sections = sections or None
-        since = a["since"] or s.get("STDCRAWL_SINCE")
+        since = s.get("STDCRAWL_SINCE")
         spider.since = parse_since(since) if isinstance(since, str) else since
-        max_pages = a["max_pages"] or s.get("STDCRAWL_MAX_LIST_PAGES")
+        max_pages = s.get("STDCRAWL_MAX_LIST_PAGES")
         spider.max_pages = int(max_pages) if max_pages else None
-        spider.incremental = s.get("STDCRAWL_MODE", "full") == "incremental"
-        spider.stop_after = max(1, s.getint("STDCRAWL_STOP_AFTER", 1))
-        spider.recheck_days = s.getint("STDCRAWL_RECHECK_DAYS", 3)
+        spider.incremental = s.get("STDCRAWL_MODE") == "incremental"
+        spider.stop_after = max(1, s.getint("STDCRAWL_STOP_AFTER"))
+        spider.recheck_days = s.getint("STDCRAWL_RECHECK_DAYS")
         return spider
 
     @property
-    def run(self):
-        return self.crawler.stdcrawl_run
+    def run(self) -> ArchiveRun:
+        """The run extension, which opened the archive on `spider_opened`."""
+        return self.crawler.get_extension(ArchiveRun)
 
     # --- start -----------------------------------------------------------------
 
     async def start(self):
-        try:
-            archive = self.run.open()
-        except scrapy.exceptions.CloseSpider:
+        archive = self.run.archive
+        if archive is None:  # it could not be opened: the run is closing (ArchiveRun.spider_opened)
             return
         self.crawler.stats.set_value(f"{STAT}/mode", "incremental" if self.incremental else "full")
         # After a killed or broken run, known pages prove nothing: walk every list page.
