@@ -215,7 +215,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("crawl", help="crawl the site into the archive")
     _db_arg(p)
-    p.add_argument("--base-url", default=defaults.STDCRAWL_BASE_URL, help="site root (a local server in tests)")
+    p.add_argument("--base-url", default=defaults.STDCRAWL_BASE_URL, help="site root (default: the live site; a local server in tests)")
     p.add_argument("--sections", help="comma-separated section directories, e.g. WorldNews,Service")
     p.add_argument("--since", help="skip articles dated before this day (YYYY-MM-DD)")
     p.add_argument("--max-pages", type=int, help="list pages per section at most")

@@ -123,6 +123,13 @@ def _create_list_items(db: sqlite_utils.Database) -> None:
     db["list_items"].create_index(["article_url"], if_not_exists=True)
 
 
+def _add_site(db: sqlite_utils.Database) -> None:
+    """`articles.site`: the site profile an article was extracted with."""
+    if "site" not in db["articles"].columns_dict:
+        db.execute("alter table articles add column site text not null default 'stdaily-english'")
+    db["articles"].create_index(["site"], if_not_exists=True)
+
+
 #: The schema's history: (version, migration). A new table or column is a new
 #: entry here and a line at the top of CHANGELOG.md.
 MIGRATIONS = [
@@ -130,5 +137,6 @@ MIGRATIONS = [
     (2, _create_fts_update_trigger),  # v1 archives reindexed identical text on full-row updates
     (3, _create_captures),  # the WARC index (issue 4)
     (4, _create_list_items),  # which list showed which article (section inference)
+    (5, _add_site),  # which site profile an article comes from (issue 10)
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]

@@ -28,6 +28,7 @@ import sqlite_utils
 from stdcrawl import EXTRACTOR_VERSION
 from stdcrawl.extract.items import VERSIONED_FIELDS
 from stdcrawl.extract.normalize import utc_now
+from stdcrawl.extract.site import STDAILY_ENGLISH, SiteProfile, url_path
 from stdcrawl.archive.captures import CapturesIndex
 from stdcrawl.archive.schema import MIGRATIONS, SCHEMA_VERSION  # noqa: F401  (imported from here)
 from stdcrawl.archive.state import CrawlState, _json
@@ -131,17 +132,16 @@ class Archive(CrawlState, CapturesIndex):
         row = self.db.execute("select article_id from articles where fingerprint = ?", [fp]).fetchone()
         return row[0] if row else None
 
-    def infer_sections(self) -> int:
+    def infer_sections(self, profile: SiteProfile = STDAILY_ENGLISH) -> int:
         """Give a section to articles whose page shows none (G4 pages have no
         breadcrumb) from the lists that show them: the section most other
         articles on those lists (all pages of a list, the home page excepted)
         show. Marked `section_from_list` in extraction_notes. Returns how many
-        articles got one."""
-        from stdcrawl.extract.site import HOME_PATH, list_family, url_path
+        articles got one. `profile`: the site whose list pages these are."""
 
         def family_of(list_url: str) -> str | None:
             path = url_path(list_url)
-            return None if path == HOME_PATH else list_family(path)
+            return None if path == profile.home_path else profile.list_family(path)
 
         orphans: dict[str, tuple[str, str, list[str], set[str]]] = {}
         votes: dict[str, Counter] = {}
@@ -231,6 +231,7 @@ class Archive(CrawlState, CapturesIndex):
             "content_hash": content_hash(a), "fingerprint": fp,
             "extractor_version": a.get("extractor_version", EXTRACTOR_VERSION),
             "fetched_at": a["fetched_at"], "last_seen_at": now, "crawl_id": crawl_id,
+            "site": a.get("site", STDAILY_ENGLISH.name),
         }
         if existing is None:
             row.update(first_seen_at=now, last_changed_at=now)

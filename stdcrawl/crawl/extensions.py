@@ -22,6 +22,7 @@ from twisted.internet import task
 
 from stdcrawl.archive.lock import LockHeld, LockUnsupported, RunLock
 from stdcrawl.archive.store import Archive, ArchiveError, resolve_db_path
+from stdcrawl.crawl.profile import site_profile
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +40,7 @@ class ArchiveRun:
         self.batch_size = settings.getint("STDCRAWL_BATCH_SIZE")
         self.batch_seconds = settings.getfloat("STDCRAWL_BATCH_SECONDS")
         self.mode = settings.get("STDCRAWL_MODE")
+        self.site = site_profile(settings)
         self.lock = None if settings.getbool("STDCRAWL_LOCK_HELD") else RunLock(self.db_path)
         self.archive: Archive | None = None
         self.crawl_id: int | None = None
@@ -87,7 +89,8 @@ class ArchiveRun:
             if settings.get(k) is not None
         }
         self.previous_complete = self.archive.last_run_complete()
-        self.crawl_id = self.archive.begin_crawl(self.mode, settings.get("STDCRAWL_BASE_URL") or "", args)
+        base_url = settings.get("STDCRAWL_BASE_URL") or self.site.live_base_url
+        self.crawl_id = self.archive.begin_crawl(self.mode, base_url, args)
         self.crawler.stats.set_value(f"{STAT}/crawl_id", self.crawl_id)
         self._flusher = task.LoopingCall(self.flush)
         self._flusher.start(self.batch_seconds, now=False)
@@ -157,7 +160,7 @@ class ArchiveRun:
                 self.pending_fetches.extend(self.deferred_fetches)
             self.flush()
             if not self.store_error:
-                self.crawler.stats.set_value(f"{STAT}/sections_from_list", self.archive.infer_sections())
+                self.crawler.stats.set_value(f"{STAT}/sections_from_list", self.archive.infer_sections(self.site))
             summary = run_summary(self.crawler.stats.get_stats(), reason)
             self.crawler.stats.set_value(f"{STAT}/summary", summary)
             try:

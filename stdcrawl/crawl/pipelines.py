@@ -12,6 +12,7 @@ from scrapy.exceptions import DropItem, NotConfigured
 
 from stdcrawl.archive.dedupe import Deduper
 from stdcrawl.crawl.extensions import STAT, ArchiveRun
+from stdcrawl.crawl.profile import site_profile
 from stdcrawl.extract.page import article_from_raw
 
 logger = logging.getLogger(__name__)
@@ -24,17 +25,18 @@ class ExtractPipeline:
     without URL, id, title or body.
     """
 
-    def __init__(self, stats):
+    def __init__(self, stats, profile):
         self.stats = stats
+        self.profile = profile
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler.stats)
+        return cls(crawler.stats, site_profile(crawler.settings))
 
     def process_item(self, item):
         if item.get("kind") != "raw_article":
             return item
-        article, reason = article_from_raw(item)
+        article, reason = article_from_raw(item, self.profile)
         for note in article["extraction_notes"]:
             self.stats.inc_value(f"{STAT}/notes/{note}")
         if reason:

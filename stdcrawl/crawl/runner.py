@@ -20,7 +20,7 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from stdcrawl.crawl import settings as default_settings
-from stdcrawl.extract import site
+from stdcrawl.crawl.profile import site_profile
 from stdcrawl.crawl.extensions import EXIT_LOCKED, EXIT_USAGE, STAT, run_summary
 from stdcrawl.archive.lock import LockHeld, LockUnsupported, RunLock
 from stdcrawl.extract.normalize import parse_since
@@ -32,7 +32,8 @@ class CrawlOptions:
     """What a user can ask of one crawl (the `stdcrawl crawl` options)."""
 
     db: Path
-    base_url: str = default_settings.STDCRAWL_BASE_URL
+    base_url: str | None = default_settings.STDCRAWL_BASE_URL  # None: the site's live URL
+    site: str = default_settings.STDCRAWL_SITE  # the site profile (a dotted path, or the profile)
     sections: list[str] | None = None
     since: str | None = None
     max_pages: int | None = None
@@ -64,6 +65,7 @@ def crawl_settings(opts: CrawlOptions) -> Settings:
     s.setmodule(default_settings, priority="project")
     values = {
         "STDCRAWL_DB": str(opts.db),
+        "STDCRAWL_SITE": opts.site,
         "STDCRAWL_BASE_URL": opts.base_url,
         "STDCRAWL_SECTIONS": ",".join(opts.sections) if opts.sections else None,
         "STDCRAWL_SINCE": opts.since,
@@ -84,7 +86,7 @@ def crawl_settings(opts: CrawlOptions) -> Settings:
         values["LOG_LEVEL"] = "INFO"
     if opts.jobdir:
         values["JOBDIR"] = opts.jobdir
-    if is_loopback(opts.base_url):
+    if opts.base_url and is_loopback(opts.base_url):
         # A local stand-in for the site (tests, demo, benchmarks): no politeness delays.
         values.update(
             DOWNLOAD_DELAY=0, AUTOTHROTTLE_ENABLED=False, CONCURRENT_REQUESTS_PER_DOMAIN=8,
@@ -97,15 +99,19 @@ def crawl_settings(opts: CrawlOptions) -> Settings:
 
 def check_options(opts: CrawlOptions) -> str | None:
     """What is wrong with the options, in a sentence, or None."""
-    unknown = [x for x in opts.sections or [] if x not in site.SECTIONS]
+    try:
+        site = site_profile({"STDCRAWL_SITE": opts.site})
+    except (ImportError, AttributeError, NameError, ValueError) as exc:
+        return f"unknown site profile {opts.site!r}: {exc}"
+    unknown = [x for x in opts.sections or [] if x not in site.sections]
     if unknown:
-        return f"unknown section(s) {', '.join(unknown)}; known: {', '.join(site.SECTIONS)}"
+        return f"unknown section(s) {', '.join(unknown)}; known: {', '.join(site.sections)}"
     if opts.since:
         try:
             parse_since(opts.since)
         except ValueError as exc:
             return f"--since: {exc}"
-    parts = urlsplit(opts.base_url)
+    parts = urlsplit(opts.base_url or site.live_base_url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         return f"--base-url must be an http(s) URL, not {opts.base_url!r}"
     if opts.mode not in ("full", "incremental"):

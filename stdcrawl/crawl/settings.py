@@ -5,7 +5,6 @@ starts from it and overrides what its options say.
 """
 
 from stdcrawl import __version__
-from stdcrawl.extract import site
 
 BOT_NAME = "stdcrawl"
 SPIDER_MODULES = ["stdcrawl.crawl.spiders"]
@@ -73,8 +72,10 @@ CONCURRENT_ITEMS = 10
 
 # What to crawl (spider arguments `-a base_url=…` etc. override these; the
 # spider writes them back here, so every component reads the one value).
-#: The site root; a local server in tests, the demo and benchmarks.
-STDCRAWL_BASE_URL = site.LIVE_BASE_URL
+#: The site profile (stdcrawl/extract/site.py): everything known about the site.
+STDCRAWL_SITE = "stdcrawl.extract.site.STDAILY_ENGLISH"
+#: The site root; a local server in tests, the demo and benchmarks. None: the profile's live site.
+STDCRAWL_BASE_URL = None
 #: Section directories to crawl (comma-separated); None: all.
 STDCRAWL_SECTIONS = None
 #: Skip articles dated before this day (YYYY-MM-DD); None: no limit.
