@@ -1,8 +1,8 @@
 """Run one crawl in this process: options → Scrapy settings → summary.
 
 `stdcrawl crawl` and `stdcrawl demo` call `run_crawl`; it takes the run lock
-first (so a second run exits at once, touching nothing), runs the `english`
-spider, and returns the run's summary with the exit code cron should see
+first (so a second run exits at once, touching nothing), runs the spider
+(`english` unless the options name another of SPIDER_MODULES), and returns the run's summary with the exit code cron should see
 (Scrapy itself exits 0 even when a crawl failed).
 """
 
@@ -24,7 +24,6 @@ from stdcrawl.crawl.profile import site_profile
 from stdcrawl.crawl.extensions import EXIT_LOCKED, EXIT_USAGE, STAT, run_summary
 from stdcrawl.archive.lock import LockHeld, LockUnsupported, RunLock
 from stdcrawl.extract.normalize import parse_since
-from stdcrawl.crawl.spiders.english import EnglishSpider
 
 
 @dataclass
@@ -34,6 +33,7 @@ class CrawlOptions:
     db: Path
     base_url: str | None = default_settings.STDCRAWL_BASE_URL  # None: the site's live URL
     site: str = default_settings.STDCRAWL_SITE  # the site profile (a dotted path, or the profile)
+    spider: str = "english"  # a spider of SPIDER_MODULES, by name
     sections: list[str] | None = None
     since: str | None = None
     max_pages: int | None = None
@@ -138,7 +138,7 @@ def run_crawl(opts: CrawlOptions) -> dict:
         if not opts.log_file and opts.log_level != "INFO":
             # A dead robots.txt is logged with a full traceback; the summary counts it instead.
             logging.getLogger("scrapy.downloadermiddlewares.robotstxt").setLevel(logging.CRITICAL)
-        crawler = process.create_crawler(EnglishSpider)
+        crawler = process.create_crawler(opts.spider)
         process.crawl(crawler)
         process.start()
         try:

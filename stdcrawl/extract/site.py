@@ -207,10 +207,12 @@ ENCODING_FALLBACK = "gb18030"
 # --- the profile -------------------------------------------------------------
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(eq=False)
 class SiteProfile:
     """One site or channel: everything the crawl, the extractor and the store
-    need to know about it. `name` is recorded with every article (`site`)."""
+    need to know about it. `name` is recorded with every article (`site`).
+
+    Treat it as read-only (tests patch a field to see what a changed selector does)."""
 
     name: str
     #: What the site is, in a few words (WARC files say it).
