@@ -13,10 +13,10 @@ from .conftest import ROOT
 FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "LOG_LEVEL=WARNING"]
 
 
-def scrapy_crawl(db, base_url: str) -> subprocess.CompletedProcess:
+def scrapy_crawl(db, base_url: str, *extra: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "scrapy", "crawl", "english", "-a", f"base_url={base_url}",
-         "-a", "sections=WorldNews", "-a", "max_pages=1", "-s", f"STDCRAWL_DB={db}", *FAST],
+         "-a", "sections=WorldNews", "-a", "max_pages=1", "-s", f"STDCRAWL_DB={db}", *FAST, *extra],
         capture_output=True, text=True, timeout=180, cwd=ROOT, env={**os.environ, "PYTHONWARNINGS": ""},
     )
 
@@ -39,3 +39,16 @@ def test_a_base_url_argument_gives_canonical_captures_and_a_second_run_records_r
     assert article_urls and article_urls <= captured_articles
     assert revisits >= len(article_urls)
     assert base_urls == {fixture_server.base_url}
+
+
+def test_switching_off_the_optional_parts_still_stores_the_articles(tmp_path, fixture_server):
+    db = tmp_path / "archive.db"
+    result = scrapy_crawl(db, fixture_server.base_url, "-s", "STDCRAWL_WARC_ENABLED=False",
+                          "-s", "STDCRAWL_PROGRESS_SECONDS=0")
+    assert result.returncode == 0, result.stderr[-2000:]
+    with sqlite3.connect(db) as conn:
+        articles = conn.execute("select count(*) from articles").fetchone()[0]
+        captures = conn.execute("select count(*) from captures").fetchone()[0]
+        status = conn.execute("select status from crawls").fetchone()[0]
+    assert articles > 0 and captures == 0 and status == "ok"
+    assert not (tmp_path / "archive-warc").exists()

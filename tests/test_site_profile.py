@@ -9,6 +9,7 @@ import sqlite3
 import subprocess
 import sys
 
+from stdcrawl.archive.reparse import reparse
 from stdcrawl.extract import site
 from stdcrawl.extract.page import article_from_bytes
 from stdcrawl.fixture_server import FixtureServer
@@ -63,3 +64,6 @@ def test_a_second_profile_crawls_end_to_end_into_its_own_archive(tmp_path):
     assert json.loads(articles["testsite-s1-fusion-record"]["authors"]) == ["Ana Ruiz", "Bo Li"]
     assert capture_hosts == {"https://news.example.test/"}
     assert crawl == {"status": "ok", "base_url": server.base_url}
+    # Its stored pages re-extract, offline, with the same profile, to the same articles.
+    again = reparse(db, dry_run=True, profile=TESTSITE)
+    assert (again.articles, dict(again.field_changes), again.problems) == (4, {}, [])
