@@ -18,7 +18,7 @@ stdaily.com profile's, kept for code and tests that use them directly.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta, timezone, tzinfo
 from functools import cached_property
 from urllib.parse import urljoin, urlsplit, urlunsplit
@@ -262,7 +262,6 @@ class SiteProfile:
     lost_characters: bool = LOST_CHARACTERS
     institution_words: re.Pattern[str] = INSTITUTION_WORDS
     encoding_fallback: str | None = ENCODING_FALLBACK
-    extras: dict = field(default_factory=dict)
 
     # --- sections ---------------------------------------------------------
 
