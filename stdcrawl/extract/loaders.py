@@ -4,7 +4,7 @@ The live markup was never observed, so nothing here hangs on a class name.
 A page is first read as a *text layout*: its text blocks in document order
 (what a reader sees, one block per paragraph, heading, list item, caption),
 each with the images and links it holds. The fields are then found by the
-anchors every page of the site shows (`site.py`): the `position:` breadcrumb,
+anchors every page of the site shows (its profile, `site.py`): the `position:` breadcrumb,
 the `Source: … | date | Author: …` line, the headline, "Top News", the
 Copyright footer. The body is the run of blocks between the source line and
 what follows the article (a comment widget, a sidebar or teaser box, "Top
@@ -42,6 +42,7 @@ from stdcrawl.extract.page_regions import (
     same_title,
     shown_at,
 )
+from stdcrawl.extract.site import STDAILY_ENGLISH, SiteProfile
 
 
 @dataclass(slots=True)
@@ -61,14 +62,14 @@ def _flat(text: str) -> str:
     return " ".join(text.split())
 
 
-def text_layout(root: etree._Element) -> list[Block]:
+def text_layout(root: etree._Element, profile: SiteProfile = STDAILY_ENGLISH) -> list[Block]:
     """The page's text blocks, in document order."""
     blocks: list[Block] = []
     body = root.find("body")
     if body is None:
         body = root
-    skip_tags, block_tags = site.SKIP_TAGS, site.BLOCK_TAGS
-    centered_style, caption_class = site.CENTERED_STYLE.search, site.CAPTION_CLASS.search
+    skip_tags, block_tags = profile.skip_tags, profile.block_tags
+    centered_style, caption_class = profile.centered_style.search, profile.caption_class.search
 
     def new_block(el, tag: str) -> Block:
         style = el.get("style")
@@ -121,7 +122,7 @@ def text_layout(root: etree._Element) -> list[Block]:
             joined = "".join(parts)
             parts.clear()
             if BR in joined:
-                pieces = br_paragraphs(joined, [t for _, t in block.links])
+                pieces = br_paragraphs(joined, [t for _, t in block.links], profile)
                 if len(pieces) > 1:
                     images, links = block.images, block.links
                     for piece in pieces[:-1]:
@@ -178,23 +179,25 @@ def _first(sel: Selector, xpaths: tuple[str, ...]) -> str | None:
     return None
 
 
-def _is_caption(block: Block) -> bool:
+def _is_caption(block: Block, profile: SiteProfile = STDAILY_ENGLISH) -> bool:
     if block.images or not block.text or len(block.text) > 600:
         return False
-    return block.centered or block.captionish or bool(site.CAPTION_CREDIT.search(block.text))
+    return block.centered or block.captionish or bool(profile.caption_credit.search(block.text))
 
 
 class ArticleLoader:
     """Pulls the raw fields of one article page (see RawArticle)."""
 
-    def __init__(self, selector: Selector, url: str):
+    def __init__(self, selector: Selector, url: str, profile: SiteProfile = STDAILY_ENGLISH):
         self.sel = selector
         self.url = url
-        self.blocks = text_layout(selector.root)
+        self.site = profile
+        self.blocks = text_layout(selector.root, profile)
 
     def load(self) -> RawArticle:
         blocks = self.blocks
-        crumb_i = next((i for i, b in enumerate(blocks) if site.BREADCRUMB_ANCHOR.match(b.text)), None)
+        p = self.site
+        crumb_i = next((i for i, b in enumerate(blocks) if p.breadcrumb_anchor.match(b.text)), None)
         head_title = self._head_title()
         h1_i = self._h1(blocks, head_title)
         if h1_i is None and head_title:
@@ -202,11 +205,12 @@ class ArticleLoader:
         src_i, source_line = None, None
         # the article's own Source line: the first after its headline (sidebars
         # before the article carry other stories' dates)
+        precheck = p.source_precheck
         for from_i in ((h1_i, 0) if h1_i is not None else (0,)):
             for i in range(from_i, len(blocks)):
                 text = blocks[i].text
-                if "Source" in text or "source" in text:
-                    m = site.SOURCE_LINE.search(text)
+                if any(word in text for word in precheck):
+                    m = p.source_line.search(text)
                     if m:
                         src_i, source_line = i, m.groupdict()
                         break
@@ -214,21 +218,21 @@ class ArticleLoader:
                 break
         title_raw, title_i = self._title(blocks, h1_i, src_i, head_title)
         anchors = [i for i in (crumb_i, src_i, title_i) if i is not None]
-        start = max(anchors) + 1 if anchors else prose_start(blocks)
-        end = next((i for i in range(start, len(blocks)) if ends_article(blocks[i])), len(blocks))
+        start = max(anchors) + 1 if anchors else prose_start(blocks, p)
+        end = next((i for i in range(start, len(blocks)) if ends_article(blocks[i], p)), len(blocks))
         byline, paragraphs, images, editor = self._body(blocks[start:end])
         # the body ends before any "Top News" heading: look from its end on
-        related_i = next((i for i in range(end, len(blocks)) if is_heading_anchor(blocks[i])), None)
+        related_i = next((i for i in range(end, len(blocks)) if is_heading_anchor(blocks[i], p)), None)
         if related_i is None:  # a "Top News" box placed before the article
-            related_i = next((i for i in range(start) if is_heading_anchor(blocks[i])), None)
-        crumb = site.BREADCRUMB_ANCHOR.match(blocks[crumb_i].text).group("crumbs") if crumb_i is not None else None
+            related_i = next((i for i in range(start) if is_heading_anchor(blocks[i], p)), None)
+        crumb = p.breadcrumb_anchor.match(blocks[crumb_i].text).group("crumbs") if crumb_i is not None else None
         return RawArticle(
             kind="raw_article",
             url=self.url,
             breadcrumb_raw=crumb,
             title_raw=title_raw,
             source_line=source_line,
-            meta_published=_first(self.sel, site.PUBLISHED_META_XPATHS),
+            meta_published=_first(self.sel, p.published_meta_xpaths),
             byline_raw=byline,
             paragraphs=paragraphs,
             images=images,
@@ -245,8 +249,8 @@ class ArticleLoader:
         title = _flat(_STRING(el)) if el is not None else ""
         if not title:
             return ""
-        title = site.TITLE_SUFFIX.sub("", title)
-        return "" if site.SITE_NAME.match(title) else title
+        title = self.site.title_suffix.sub("", title)
+        return "" if self.site.site_name.match(title) else title
 
     @staticmethod
     def _h1(blocks: list[Block], head_title: str) -> int | None:
@@ -268,13 +272,13 @@ class ArticleLoader:
 
     def _title(self, blocks: list[Block], h1_i: int | None, src_i: int | None, head_title: str) -> tuple[str | None, int | None]:
         if h1_i is not None:
-            return site.TITLE_SUFFIX.sub("", blocks[h1_i].text) or blocks[h1_i].text, h1_i
+            return self.site.title_suffix.sub("", blocks[h1_i].text) or blocks[h1_i].text, h1_i
         if src_i:
             prev = blocks[src_i - 1]
-            if not site.BREADCRUMB_ANCHOR.match(prev.text) and not prev.links:
+            if not self.site.breadcrumb_anchor.match(prev.text) and not prev.links:
                 return prev.text, src_i - 1
-        meta = _first(self.sel, site.TITLE_XPATHS[1:])
-        title = site.TITLE_SUFFIX.sub("", meta) if meta else head_title
+        meta = _first(self.sel, self.site.title_xpaths[1:])
+        title = self.site.title_suffix.sub("", meta) if meta else head_title
         if not title:
             return None, None
         # where the page shows it (never a linked sidebar headline)
@@ -282,6 +286,7 @@ class ArticleLoader:
         return title, shown
 
     def _body(self, blocks: list[Block]) -> tuple[str, list[str], list[Image], str]:
+        p = self.site
         byline, editor = "", ""
         paragraphs: list[str] = []
         images: list[Image] = []
@@ -290,28 +295,28 @@ class ArticleLoader:
             if i in skip:
                 continue
             if b.images:
-                if is_chrome(b):
+                if is_chrome(b, p):
                     continue
                 for src in b.images:
                     images.append(Image(src=urljoin(self.url, src), caption=""))
                 if b.text:
                     images[-1]["caption"] = b.text
-                elif i + 1 < len(blocks) and _is_caption(blocks[i + 1]):
+                elif i + 1 < len(blocks) and _is_caption(blocks[i + 1], p):
                     images[-1]["caption"] = blocks[i + 1].text
                     skip.add(i + 1)
                 continue
             text = b.text
-            if not byline and not paragraphs and site.BYLINE.match(text) and len(text.split()) <= 12:
+            if not byline and not paragraphs and p.byline.match(text) and len(text.split()) <= p.byline_max_words:
                 byline = text
                 continue
-            m = site.EDITOR_LINE.match(text)
+            m = p.editor_line.match(text)
             if m:
                 editor = m.group("name")
                 continue
-            if b.links and is_chrome(b) or site.SHARE_LINE.match(text):
+            if b.links and is_chrome(b, p) or p.share_line.match(text):
                 continue
             # cheapest test first: the credit regex costs ≈ 6 µs a paragraph
-            if len(text) < 400 and _is_caption(b) and site.CAPTION_CREDIT.search(text):
+            if len(text) < 400 and _is_caption(b, p) and p.caption_credit.search(text):
                 images.append(Image(src="", caption=text))
                 continue
             paragraphs.append(f"* {text}" if b.tag == "li" else text)
@@ -321,16 +326,17 @@ class ArticleLoader:
         """The "Top News" box's items: linked headlines, each with the summary
         line after it. The box ends at the next heading or box, the footer, or
         where the heading's own container ends."""
+        p = self.site
         box = box_of(blocks[heading_i].el)
         items: list[Related] = []
         for b in blocks[heading_i + 1 :]:
             link = next(((h, t) for h, t in b.links if t), None)
             headline = bool(link) and _flat(b.text) == link[1]
-            if ends_article(b) or (b.tag in site.HEADING_TAGS and not headline):
+            if ends_article(b, p) or (b.tag in p.heading_tags and not headline):
                 break
             if box is not None and box is not b.el and box not in b.el.iterancestors():
                 break
-            if link and site.MORE_LINK.match(link[1]):
+            if link and p.more_link.match(link[1]):
                 continue
             if headline:
                 items.append(Related(title=link[1], summary="", url=urljoin(self.url, link[0])))
@@ -353,7 +359,7 @@ class ListPage:
     list_links: list[tuple[str, str]]  # (absolute url, link text)
 
 
-def load_list_page(selector: Selector, url: str) -> ListPage:
+def load_list_page(selector: Selector, url: str, profile: SiteProfile = STDAILY_ENGLISH) -> ListPage:
     """Links of a list page: articles in order, and the list pages it links."""
     crumb = None
     articles: list[tuple[str, str]] = []
@@ -366,30 +372,30 @@ def load_list_page(selector: Selector, url: str) -> ListPage:
         absolute = urljoin(url, href.strip())
         text = _flat(a.xpath("string()")) or _flat(a.get("title") or "")
         path = site.url_path(absolute)
-        if site.article_ref(path):
+        if profile.article_ref(path):
             if path not in seen:
                 seen.add(path)
                 articles.append((absolute, text))
-        elif site.is_list_path(path):
+        elif profile.is_list_path(path):
             lists.append((absolute, text))
-    for block in text_layout(selector.root):
-        m = site.BREADCRUMB_ANCHOR.match(block.text)
+    for block in text_layout(selector.root, profile):
+        m = profile.breadcrumb_anchor.match(block.text)
         if m:
             crumb = m.group("crumbs")
             break
     return ListPage(crumb, articles, lists)
 
 
-def recover_encoding(text: str, body: bytes) -> str | None:
-    """The page decoded as GB18030 when its declared encoding was wrong.
+def recover_encoding(text: str, body: bytes, fallback: str | None = site.ENCODING_FALLBACK) -> str | None:
+    """The page decoded in the site's fallback encoding (GB18030) when its declared encoding was wrong.
 
     A page whose bytes are GBK but whose header or meta says UTF-8 decodes
     into replacement characters; when GB18030 decodes the bytes cleanly and
     loses none, that is what the page was. None when nothing was wrong.
     """
-    if text.count("\ufffd") < 3:
+    if fallback is None or text.count("\ufffd") < 3:
         return None
     try:
-        return body.decode("gb18030")
+        return body.decode(fallback)
     except UnicodeDecodeError:
         return None

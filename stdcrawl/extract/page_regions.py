@@ -2,8 +2,8 @@
 
 Real pages wrap the article in a top bar, menus, sidebars, share buttons, a
 comment widget, teaser boxes and a footer. These helpers tell those regions
-apart on the text layout (`loaders.text_layout`), by text anchors from
-`site.py` and the shape of blocks (link density, headings, the element
+apart on the text layout (`loaders.text_layout`), by the text anchors of
+the site's profile (`site.SiteProfile`) and the shape of blocks (link density, headings, the element
 holding a box), never by a class name:
 
 - `br_paragraphs`: a block laid out with `<br>`s, split into its paragraphs;
@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from stdcrawl.extract import site
+from stdcrawl.extract.site import SiteProfile
 
 if TYPE_CHECKING:
     from stdcrawl.extract.loaders import Block
@@ -33,7 +33,7 @@ def flat(text: str) -> str:
     return " ".join(text.split())
 
 
-def lead_line(line: str, link_texts: list[str]) -> bool:
+def lead_line(line: str, link_texts: list[str], profile: SiteProfile) -> bool:
     """A line that stands on its own even when only one `<br>` follows it: a
     linked headline, a byline, a box heading ("Top News", "Latest", …)."""
     if line in link_texts:
@@ -41,13 +41,13 @@ def lead_line(line: str, link_texts: list[str]) -> bool:
     if len(line) > 160:
         return False
     return bool(
-        (site.BYLINE.match(line) and len(line.split()) <= 12)
-        or site.RELATED_HEADING.match(line)
-        or site.BOX_HEADING.match(line)
+        (profile.byline.match(line) and len(line.split()) <= profile.byline_max_words)
+        or profile.related_heading.match(line)
+        or profile.box_heading.match(line)
     )
 
 
-def br_paragraphs(text: str, link_texts: list[str]) -> list[str]:
+def br_paragraphs(text: str, link_texts: list[str], profile: SiteProfile) -> list[str]:
     """A block's text split where the page breaks it.
 
     A blank line (`<br><br>`) ends a paragraph; inside one, a first line
@@ -59,7 +59,7 @@ def br_paragraphs(text: str, link_texts: list[str]) -> list[str]:
     lines: list[str] = []
 
     def close() -> None:
-        while len(lines) > 1 and lead_line(lines[0], link_texts):
+        while len(lines) > 1 and lead_line(lines[0], link_texts, profile):
             paragraphs.append(lines.pop(0))
         if lines:
             paragraphs.append(" ".join(lines))
@@ -75,33 +75,33 @@ def br_paragraphs(text: str, link_texts: list[str]) -> list[str]:
     return paragraphs
 
 
-def is_heading_anchor(block: Block) -> bool:
+def is_heading_anchor(block: Block, profile: SiteProfile) -> bool:
     """A "Top News" heading: not a menu or footer link that happens to read so."""
-    if not site.RELATED_HEADING.match(block.text):
+    if not profile.related_heading.match(block.text):
         return False
-    return block.tag in site.HEADING_TAGS or not (block.links and block.links[0][1] == block.text)
+    return block.tag in profile.heading_tags or not (block.links and block.links[0][1] == block.text)
 
 
-def ends_article(block: Block) -> bool:
+def ends_article(block: Block, profile: SiteProfile) -> bool:
     """Does this block start what follows an article (Top News, a box, the footer)?"""
     text = block.text
-    if site.FOOTER_START.match(text):
+    if profile.footer_start.match(text):
         return True
     if len(text) > 60:  # headings and widget prompts are short
         return False
     return (
-        is_heading_anchor(block)
-        or bool(site.BOX_HEADING.match(text))
-        or bool(site.COMMENT_WIDGET.match(text))
+        is_heading_anchor(block, profile)
+        or bool(profile.box_heading.match(text))
+        or bool(profile.comment_widget.match(text))
     )
 
 
-def is_chrome(block: Block) -> bool:
+def is_chrome(block: Block, profile: SiteProfile) -> bool:
     """Share buttons, tool rows and link rows: never a paragraph of the article."""
     text = block.text
     if len(text) > 200:
         return False
-    if site.SHARE_LINE.match(text):
+    if profile.share_line.match(text):
         return True
     if len(block.links) >= 2:
         linked = sum(len(t) for _, t in block.links)
@@ -123,13 +123,13 @@ def shown_at(blocks: list[Block], title: str) -> int | None:
     return None
 
 
-def prose_start(blocks: list[Block]) -> int:
+def prose_start(blocks: list[Block], profile: SiteProfile) -> int:
     """Without any anchor: where the longest run of prose begins (a byline or
     image just before it included)."""
     best, best_len, run_start, run_len, gap = 0, 0, None, 0, 0
     for i, b in enumerate(blocks):
         linked = sum(len(t) for _, t in b.links)
-        prose = len(b.text) >= 80 and linked < 0.3 * len(b.text) and not ends_article(b)
+        prose = len(b.text) >= 80 and linked < 0.3 * len(b.text) and not ends_article(b, profile)
         if prose:
             if run_start is None:
                 run_start, run_len = i, 0
@@ -139,9 +139,9 @@ def prose_start(blocks: list[Block]) -> int:
                 best, best_len = run_start, run_len
         elif run_start is not None:
             gap += 1
-            if gap > 3 or ends_article(b):
+            if gap > 3 or ends_article(b, profile):
                 run_start, gap = None, 0
-    while best > 0 and (blocks[best - 1].images or site.BYLINE.match(blocks[best - 1].text)) and not blocks[best - 1].links:
+    while best > 0 and (blocks[best - 1].images or profile.byline.match(blocks[best - 1].text)) and not blocks[best - 1].links:
         best -= 1
     return best
 
