@@ -65,7 +65,7 @@ def test_the_wheel_runs_the_demo_from_any_folder(installed, tmp_path):
 
 
 def test_the_wheel_gives_serve_every_table_description(installed, tmp_path):
-    code = "import json; from stdcrawl.serve import build_metadata; print(json.dumps(build_metadata('demo')))"
+    code = "import json; from stdcrawl.research.serve import build_metadata; print(json.dumps(build_metadata('demo')))"
     result = _run([str(installed / "python"), "-c", code], cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     tables = json.loads(result.stdout)["databases"]["demo"]["tables"]

@@ -3,8 +3,8 @@
 For each article, the latest capture that brought its page (status 200,
 non-empty payload) is read back from the WARC files, its Content-Encoding
 undone as Scrapy's HttpCompressionMiddleware would, and the page goes through
-the crawl's own steps: `raw_from_response` → `normalize_article` →
-`validate_article` → `Deduper` → `Archive.write_batch` (which keeps the
+the crawl's own steps: `raw_from_response` → `article_from_raw` (normalize,
+validate) → `Deduper` → `Archive.write_batch` (which keeps the
 previous title and body in `article_versions` when they change). No network,
 no Scrapy engine.
 
@@ -27,13 +27,13 @@ from pathlib import Path
 from scrapy.http import Headers, TextResponse
 from scrapy.responsetypes import responsetypes
 
-from stdcrawl import EXTRACTOR_VERSION
-from stdcrawl.extract.page import raw_from_response
-from stdcrawl.extract.items import GOLDEN_FIELDS
+from stdcrawl.archive.dedupe import Deduper
 from stdcrawl.archive.lock import RunLock
-from stdcrawl.extract.normalize import normalize_article, parse_since
-from stdcrawl.crawl.pipelines import Deduper, validate_article
 from stdcrawl.archive.reparse_jobs import MIN_PER_JOB, count_captures, extracted, iter_captures
+from stdcrawl.extract.items import GOLDEN_FIELDS
+from stdcrawl.extract.normalize import parse_since
+from stdcrawl.extract.page import article_from_raw, raw_from_response
+from stdcrawl.extract.site import STDAILY_ENGLISH, SiteProfile
 from stdcrawl.archive.store import JSON_COLUMNS, Archive, ArchiveError
 from stdcrawl.archive.warc import RENAMED_TRANSFER_ENCODING, WarcReader, payload_digest
 
@@ -100,11 +100,13 @@ class ReparseReport:
 
 
 def reparse(db_path: str | Path, since: str | None = None, article_id: str | None = None,
-            dry_run: bool = False, jobs: int = 1, min_per_job: int = MIN_PER_JOB) -> ReparseReport:
+            dry_run: bool = False, jobs: int = 1, min_per_job: int = MIN_PER_JOB,
+            profile: SiteProfile = STDAILY_ENGLISH) -> ReparseReport:
     """Re-extract articles from their stored captures; write what changed unless `dry_run`.
 
     `since` (a date) limits it to captures fetched on or after it,
-    `article_id` to one article. `jobs` processes extract (fewer when
+    `article_id` to one article; `profile` is the site the archive is of
+    (stdaily.com's unless told). `jobs` processes extract (fewer when
     there are under `min_per_job` captures for each; `stdcrawl reparse`
     uses all cores). Workers are forked from a single-threaded process and
     spawned otherwise: a script with threads that asks for more than one
@@ -131,7 +133,7 @@ def reparse(db_path: str | Path, since: str | None = None, article_id: str | Non
                 jobs = max(1, min(jobs, count_captures(archive, since_iso, article_id) // max(min_per_job, 1)))
             report.jobs = jobs
             captures = iter_captures(archive, since_iso, article_id)
-            _run(archive, extracted(captures, db_path, dry_run, jobs), report)
+            _run(archive, extracted(captures, db_path, dry_run, jobs, profile), report, profile)
     finally:
         if lock:
             lock.release()
@@ -145,7 +147,8 @@ def select_captures(archive: Archive, since_iso: str | None = None, article_id: 
     return list(iter_captures(archive, since_iso, article_id))
 
 
-def _run(archive: Archive, results: Iterable[dict], report: ReparseReport) -> None:
+def _run(archive: Archive, results: Iterable[dict], report: ReparseReport,
+         profile: SiteProfile = STDAILY_ENGLISH) -> None:
     """Count, de-duplicate and write (in capture order) what the extractors found."""
     deduper = Deduper(archive)
     batch: list[dict] = []
@@ -193,7 +196,7 @@ def _run(archive: Archive, results: Iterable[dict], report: ReparseReport) -> No
     if batch:
         archive.write_batch(batch, [], batch_crawl)
     if written:
-        archive.infer_sections()  # as a crawl does when it closes
+        archive.infer_sections(profile)  # as a crawl does when it closes
 
 
 def response_from_capture(cap: dict, reader: WarcReader) -> TextResponse:
@@ -220,16 +223,14 @@ def response_from_capture(cap: dict, reader: WarcReader) -> TextResponse:
     return cls(url=cap["url"], status=cap["status"], headers=headers, body=body)
 
 
-def article_from_capture(cap: dict, response) -> tuple[dict | None, str | None]:
+def article_from_capture(cap: dict, response, profile: SiteProfile = STDAILY_ENGLISH) -> tuple[dict | None, str | None]:
     """The normalized article of a captured page, or the reason there is none."""
     if not isinstance(response, TextResponse):
         return None, "not_html"
-    raw = raw_from_response(response)
+    raw = raw_from_response(response, profile)
     raw["section_hint"] = cap["section_hint"] or ""
     raw["fetched_at"] = cap["fetched_at"]
-    article = normalize_article(raw)
-    article["extractor_version"] = EXTRACTOR_VERSION
-    reason = validate_article(article)
+    article, reason = article_from_raw(raw, profile)
     return (None, reason) if reason else (article, None)
 
 

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from stdcrawl.archive.store import Archive, fingerprint, keep_inferred_section
 from stdcrawl.archive.warc import WarcReader
+from stdcrawl.extract.site import STDAILY_ENGLISH, SiteProfile
 
 #: Capture rows per SELECT.
 SELECT_BATCH = 500
@@ -88,8 +89,9 @@ class CaptureExtractor:
     when it may be written (new, or changed, and not a dry run), `article`.
     """
 
-    def __init__(self, db_path: str | Path, dry_run: bool):
+    def __init__(self, db_path: str | Path, dry_run: bool, profile: SiteProfile = STDAILY_ENGLISH):
         db_path = Path(db_path)
+        self.profile = profile
         self.archive = Archive(db_path, readonly=True)
         self.reader = WarcReader(db_path.resolve().parent)
         self.dry_run = dry_run
@@ -107,7 +109,7 @@ class CaptureExtractor:
         except Exception as exc:  # whatever makes a record unreadable: reported, and the rest goes on
             out["problem"] = f"capture {cap['capture_id']} ({cap['warc_file']}@{cap['warc_offset']}): {exc}"
             return out
-        article, reason = article_from_capture(cap, response)
+        article, reason = article_from_capture(cap, response, self.profile)
         if reason:
             out["reason"] = reason
             return out
@@ -125,9 +127,9 @@ class CaptureExtractor:
 _worker: CaptureExtractor | None = None
 
 
-def _start_worker(db_path: str, dry_run: bool) -> None:
+def _start_worker(db_path: str, dry_run: bool, profile: SiteProfile) -> None:
     global _worker
-    _worker = CaptureExtractor(db_path, dry_run)
+    _worker = CaptureExtractor(db_path, dry_run, profile)
 
 
 def _extract_chunk(caps: list[dict]) -> list[dict]:
@@ -143,16 +145,17 @@ def start_context():
     return multiprocessing.get_context("spawn")
 
 
-def extracted(captures: Iterable[dict], db_path: str | Path, dry_run: bool, jobs: int) -> Iterator[dict]:
-    """`CaptureExtractor.extract` of every capture, in order, over `jobs` processes."""
+def extracted(captures: Iterable[dict], db_path: str | Path, dry_run: bool, jobs: int,
+              profile: SiteProfile = STDAILY_ENGLISH) -> Iterator[dict]:
+    """`CaptureExtractor.extract` of every capture (pages read as `profile`'s), in order, over `jobs` processes."""
     if jobs <= 1:
-        extractor = CaptureExtractor(db_path, dry_run)
+        extractor = CaptureExtractor(db_path, dry_run, profile)
         try:
             yield from (extractor.extract(cap) for cap in captures)
         finally:
             extractor.close()
         return
-    with start_context().Pool(jobs, initializer=_start_worker, initargs=(str(db_path), dry_run)) as pool:
+    with start_context().Pool(jobs, initializer=_start_worker, initargs=(str(db_path), dry_run, profile)) as pool:
         pending: deque = deque()
         captures = iter(captures)
         while chunk := list(islice(captures, CHUNK)):

@@ -16,9 +16,9 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from stdcrawl.extract import site
 from stdcrawl.clock import get_clock
 from stdcrawl.extract.normalize import BEIJING
+from stdcrawl.extract.site import STDAILY_ENGLISH, SiteProfile
 
 _ISO_PERIOD = re.compile(r"^(?P<y>\d{4})(?:-(?P<m>\d{2})(?:-(?P<d>\d{2}))?)?$")
 _LETTER = re.compile(r"[^\W\d_]")
@@ -32,36 +32,36 @@ class InputError(ValueError):
 # --- sections ------------------------------------------------------------------
 
 
-def section_dir(value: str) -> str | None:
-    """The section directory `value` names (a directory or a label, any case), or None."""
+def section_dir(value: str, profile: SiteProfile = STDAILY_ENGLISH) -> str | None:
+    """The section directory `value` names (a directory or a label, any case) on `profile`'s site, or None."""
     key = (value or "").strip().casefold()
-    for directory in site.SECTIONS:
+    for directory in profile.sections:
         if directory.casefold() == key:
             return directory
-    return site.section_dir_for(key) or None
+    return profile.section_dir_for(key) or None
 
 
-def known_sections(extra: list[str] | tuple[str, ...] = ()) -> str:
+def known_sections(extra: list[str] | tuple[str, ...] = (), profile: SiteProfile = STDAILY_ENGLISH) -> str:
     """The sections one may name, for an error message: `Comment (BusinessNews), …`."""
-    names = [f"{site.current_section_name(d)} ({d})" for d in site.SECTIONS]
-    known = {n.casefold() for d, labels in site.SECTIONS.items() for n in (d, *labels)}
+    names = [f"{profile.current_section_name(d)} ({d})" for d in profile.sections]
+    known = {n.casefold() for d, labels in profile.sections.items() for n in (d, *labels)}
     names += sorted(x for x in extra if x and x.casefold() not in known)
     return ", ".join(names)
 
 
-def section_dirs(values: list[str] | str | None) -> list[str] | None:
+def section_dirs(values: list[str] | str | None, profile: SiteProfile = STDAILY_ENGLISH) -> list[str] | None:
     """Section directories for `crawl --sections` (comma-separated or a list); InputError names the unknown ones."""
     if isinstance(values, str):
         values = values.split(",")
     values = [v.strip() for v in values or [] if v and v.strip()]
     if not values:
         return None
-    unknown = [v for v in values if section_dir(v) is None]
+    unknown = [v for v in values if section_dir(v, profile) is None]
     if unknown:
-        raise InputError(f"unknown section(s) {', '.join(unknown)}; known: {known_sections()}")
+        raise InputError(f"unknown section(s) {', '.join(unknown)}; known: {known_sections(profile=profile)}")
     dirs: list[str] = []
     for v in values:
-        if (d := section_dir(v)) not in dirs:
+        if (d := section_dir(v, profile)) not in dirs:
             dirs.append(d)
     return dirs
 

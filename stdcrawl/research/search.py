@@ -54,8 +54,9 @@ class Filters:
     """Restrictions shared by search, `articles()` and exports.
 
     `section` matches the section name or its directory, ignoring case
-    (`"Sci-Tech News"` or `"ChinaNews"`), or any other label of a section
-    stdcrawl knows; `since`/`until` are inclusive Beijing-time days, months
+    (`"Sci-Tech News"` or `"ChinaNews"`), or any other name the site showed
+    for a section (`"International Cooperation"` selects all of `WorldNews`);
+    `since`/`until` are inclusive Beijing-time days, months
     or years (`2021-11-04`, `2021-11`, `2021`) or relative days
     (`yesterday`, `7 days ago`), read by `stdcrawl.extract.inputs`;
     `author` is a case-insensitive part of any author's name.
@@ -84,6 +85,7 @@ class Filters:
         """A SQL condition over the articles table `alias`, and its parameters."""
         clauses, params = ["1"], {}
         if self.section:
+            # any name the site ever showed for a directory selects the whole (stable) section
             clauses.append(
                 f"({alias}.section = :section collate nocase or {alias}.section_dir = :section collate nocase"
                 f" or {alias}.section_dir = :section_dir)"

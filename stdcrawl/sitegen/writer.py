@@ -107,6 +107,7 @@ def body_image_paths(rec: dict) -> list[str]:
 
 
 def generate_site(root: str | Path, n: int, seed: int = 0, **kwargs) -> dict:
-    """`write_site(root, synthetic_articles(n, seed))`; kwargs go to `synthetic_articles` (`end`) or `write_site`."""
+    """`write_site(root, synthetic_articles(n, seed))`; kwargs go to `synthetic_articles` (`end`, `full_weight`) or `write_site`."""
     end = kwargs.pop("end", None)
-    return write_site(root, synthetic_articles(n, seed, end=end), **kwargs)
+    full_weight = kwargs.pop("full_weight", 0.0)
+    return write_site(root, synthetic_articles(n, seed, end=end, full_weight=full_weight), **kwargs)

@@ -14,7 +14,6 @@ from __future__ import annotations
 import scrapy
 from scrapy.exceptions import IgnoreRequest
 
-from stdcrawl.extract import site
 from stdcrawl.crawl.extensions import STAT
 
 #: After the article that shows them, before the next list page.
@@ -28,7 +27,7 @@ def image_requests(spider, images: list[dict], page_url: str):
         fetch = spider.mapper.to_fetch(image.get("src") or "", page_url)
         if fetch is None:
             continue
-        if archive.latest_payload_capture(site.canonical_url(fetch, spider.mapper.base_netloc)) is not None:
+        if archive.latest_payload_capture(spider.site.canonical_url(fetch, spider.mapper.base_netloc)) is not None:
             continue
         yield scrapy.Request(
             fetch, callback=spider.parse_image, errback=spider.on_image_error, priority=IMAGE_PRIORITY,
