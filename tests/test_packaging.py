@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT
+from .conftest import ROOT, manifest
 
 #: What a source distribution holds (MANIFEST.in), enough to build the wheel.
 SOURCES = ("pyproject.toml", "setup.py", "MANIFEST.in", "README.md", "stdcrawl", "docs", "fixtures/site")
@@ -59,7 +59,7 @@ def test_the_wheel_runs_the_demo_from_any_folder(installed, tmp_path):
     assert str(installed.parent) in where.stdout, "stdcrawl came from the checkout, not the wheel"
     demo = _run([str(installed / "stdcrawl"), "demo"], cwd=tmp_path)
     assert demo.returncode == 0, demo.stderr
-    assert "Traceback" not in demo.stderr and "46 articles" in demo.stdout
+    assert "Traceback" not in demo.stderr and f"{manifest()['expected_article_count']} articles" in demo.stdout
     assert "broken pages on purpose" in demo.stdout
     assert (tmp_path / "demo.db").exists() and list((tmp_path / "demo-warc").glob("*.warc.gz"))
 
