@@ -28,6 +28,13 @@ def _non_negative_int(value: str) -> int:
     return number
 
 
+def _positive_int(value: str) -> int:
+    number = _non_negative_int(value)
+    if number == 0:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return number
+
+
 def _db_arg(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db", help="archive file (default: $STDCRAWL_DB, then ./stdcrawl.db)")
 
@@ -182,7 +189,8 @@ def cmd_reparse(args) -> int:
     from stdcrawl.store import ArchiveError
 
     try:
-        report = reparse(resolve_db_path(args.db), since=args.since, article_id=args.article_id, dry_run=args.dry_run)
+        report = reparse(resolve_db_path(args.db), since=args.since, article_id=args.article_id, dry_run=args.dry_run,
+                         problems=args.problems)
     except LockHeld as exc:
         print(f"stdcrawl reparse: {exc}", file=sys.stderr)
         return EXIT_LOCKED
@@ -190,7 +198,8 @@ def cmd_reparse(args) -> int:
         print(f"stdcrawl reparse: {exc}", file=sys.stderr)
         return EXIT_USAGE
     print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) if args.json else report.format())
-    return EXIT_FAILURES if report.problems else EXIT_OK
+    left = (report.listed_problems or 0) - report.cleared_problems if not args.dry_run else 0
+    return EXIT_FAILURES if report.problems or left else EXIT_OK
 
 
 def cmd_warc_check(args) -> int:
@@ -205,6 +214,20 @@ def cmd_warc_check(args) -> int:
         return EXIT_USAGE
     print(report.format(), file=sys.stdout if report.ok else sys.stderr)
     return EXIT_OK if report.ok else EXIT_FAILURES
+
+
+def cmd_probe(args) -> int:
+    from stdcrawl.probe import probe_json, run_probe
+    from stdcrawl.runner import check_options, CrawlOptions
+
+    problem = check_options(CrawlOptions(db=Path("unused.db"), base_url=args.base_url))
+    if problem:
+        print(f"stdcrawl probe: {problem}", file=sys.stderr)
+        return EXIT_USAGE
+    report = run_probe(args.base_url, per_group=args.per_group, list_pages=args.list_pages, contact=args.contact,
+                       log_level="INFO" if args.verbose else "ERROR")
+    print(probe_json(report) if args.json else report.format())
+    return report.exit_code
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -232,6 +255,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-q", "--quiet", action="store_true", help="print nothing on success")
     p.add_argument("-v", "--verbose", action="store_true", help="Scrapy's INFO log on stderr")
     p.set_defaults(func=cmd_crawl)
+
+    p = sub.add_parser("probe", help="sample the site's pages and judge extraction, writing nothing (first contact)")
+    p.add_argument("--base-url", default="https://www.stdaily.com", help="site root (default: the live site)")
+    p.add_argument("--per-group", type=_positive_int, default=3, help="article pages per list and URL generation (default 3)")
+    p.add_argument("--list-pages", type=_positive_int, default=3, help="pages of each list to look through (default 3)")
+    p.add_argument("--contact", help="operator contact (URL or mailto:) added to the User-Agent")
+    p.add_argument("--json", action="store_true", help="the sample's table and verdict as JSON")
+    p.add_argument("-v", "--verbose", action="store_true", help="Scrapy's INFO log on stderr")
+    p.set_defaults(func=cmd_probe)
 
     p = sub.add_parser("demo", help="crawl the bundled fixture site offline into ./demo.db")
     p.add_argument("--db", help="archive file (default: ./demo.db)")
@@ -278,6 +310,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--since", help="only captures fetched on or after this day (YYYY-MM-DD)")
     p.add_argument("--article-id", help="only this article, e.g. g3-1925612")
     p.add_argument("--dry-run", action="store_true", help="write nothing; show field by field what would change")
+    p.add_argument("--problems", action="store_true",
+                   help="only the pages listed in extraction_problems; clears those that now extract well")
     p.add_argument("--json", action="store_true", help="the report as JSON")
     p.set_defaults(func=cmd_reparse)
 

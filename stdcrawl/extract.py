@@ -13,6 +13,7 @@ from stdcrawl.items import RawArticle
 from stdcrawl.loaders import ArticleLoader, recover_encoding
 from stdcrawl.normalize import normalize_article, utc_now
 from stdcrawl.pipelines import validate_article
+from stdcrawl.signature import template_signature
 
 
 class NotAnArticle(ValueError):
@@ -24,7 +25,9 @@ def raw_from_response(response: TextResponse) -> RawArticle:
     recovered = recover_encoding(response.text, response.body)
     if recovered is not None:
         response = response.replace(body=recovered.encode("utf-8"), encoding="utf-8")
-    raw = ArticleLoader(response.selector, response.url).load()
+    loader = ArticleLoader(response.selector, response.url)
+    raw = loader.load()
+    raw["template"] = template_signature(loader.anchors)
     raw["encoding_recovered"] = recovered is not None
     raw["fetched_at"] = utc_now()
     return raw

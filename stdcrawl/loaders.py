@@ -40,6 +40,7 @@ class Block:
     captionish: bool = False
     images: list[str] = field(default_factory=list)
     links: list[tuple[str, str]] = field(default_factory=list)  # (href, text)
+    el: etree._Element | None = None  # the element that opened the block (template signatures)
 
 
 def _flat(text: str) -> str:
@@ -63,6 +64,7 @@ def text_layout(root: etree._Element) -> list[Block]:
             tag=tag,
             centered=bool(style and centered_style(style)) or el.get("align") == "center" or tag == "center",
             captionish=tag == "figcaption" or bool(cls and caption_class(cls)),
+            el=el,
         )
 
     def walk(el, block: Block, parts: list[str]) -> None:
@@ -107,7 +109,7 @@ def text_layout(root: etree._Element) -> list[Block]:
             text = ""
         if text or block.images:
             # the block keeps these lists; the open block starts new ones
-            blocks.append(Block(text, block.tag, block.centered, block.captionish, block.images, block.links))
+            blocks.append(Block(text, block.tag, block.centered, block.captionish, block.images, block.links, block.el))
             block.images, block.links = [], []
         elif block.links:
             block.links = []
@@ -157,6 +159,9 @@ class ArticleLoader:
         self.sel = selector
         self.url = url
         self.blocks = text_layout(selector.root)
+        #: The elements holding the title, the Source line and the body's first
+        #: text (None when not found), set by `load` (signature.py hashes their paths).
+        self.anchors: tuple = (None, None, None)
 
     def load(self) -> RawArticle:
         blocks = self.blocks
@@ -177,6 +182,8 @@ class ArticleLoader:
         byline, paragraphs, images, editor = self._body(blocks[start:end])
         related_i = end if end < len(blocks) and site.RELATED_HEADING.match(blocks[end].text) else None
         crumb = site.BREADCRUMB_ANCHOR.match(blocks[crumb_i].text).group("crumbs") if crumb_i is not None else None
+        body_i = next((i for i in range(start, end) if not blocks[i].images), None)
+        self.anchors = tuple(blocks[i].el if i is not None else None for i in (title_i, src_i, body_i))
         return RawArticle(
             kind="raw_article",
             url=self.url,

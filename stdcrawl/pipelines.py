@@ -79,20 +79,25 @@ class NormalizePipeline:
 
 
 class ValidatePipeline:
-    """Drops an article without URL, id, title or body; counts and logs why."""
+    """Drops an article without URL, id, title or body; counts and logs why, and
+    lists the page in `extraction_problems` (problems.py)."""
 
-    def __init__(self, stats):
-        self.stats = stats
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.stats = crawler.stats
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler.stats)
+        return cls(crawler)
 
     def process_item(self, item):
         reason = validate_article(item)
         if reason:
             self.stats.inc_value(f"{STAT}/dropped/{reason}")
             logger.warning("dropped %s: %s", item.get("url"), reason)
+            run = getattr(self.crawler, "stdcrawl_run", None)
+            if run is not None and item.get("article_id"):
+                run.add_problem(item, reason)
             raise DropItem(f"{reason}: {item.get('url')}")
         return item
 

@@ -244,3 +244,16 @@ FOOTER_START = re.compile(r"^\s*(?:Copyright\b|友情链接|版权所有)", re.I
 CAPTION_CREDIT = re.compile(
     r"(?:\(\s*(?:PHOTO|PHOTOS|COURTESY PHOTO|Photo)\b[^)]*\)|\bPHOTO\s*:\s*\S[^.]*)\s*$"
 )
+
+# --- what each URL generation's pages are known to show (health.py, probe.py) --
+
+#: Generations whose article pages carry the `Source: … | time | Author: …` line.
+GENERATIONS_WITH_SOURCE_LINE = frozenset({"G1", "G2", "G3"})
+#: The least share of a probe's sample of each generation that must show each
+#: field plausibly (health.FIELDS): G1–G3 pages carry a breadcrumb and a Source
+#: line with a time of day and usually an author; G4 pages carry neither.
+GENERATION_EXPECTATIONS: dict[str, dict[str, float]] = {
+    **{gen: {"readable": 0.9, "title": 0.9, "body": 0.6, "section": 0.9, "source_line": 0.9, "time": 0.9, "authors": 0.5}
+       for gen in ("G1", "G2", "G3")},
+    "G4": {"readable": 0.9, "title": 0.9, "body": 0.6},
+}

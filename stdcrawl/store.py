@@ -28,6 +28,7 @@ import sqlite_utils
 from stdcrawl import EXTRACTOR_VERSION
 from stdcrawl.items import VERSIONED_FIELDS
 from stdcrawl.normalize import utc_now
+from stdcrawl import problems
 from stdcrawl.views import create_views
 
 DEFAULT_DB = "stdcrawl.db"
@@ -326,13 +327,16 @@ class Archive:
     # --- writes ----------------------------------------------------------------------
 
     def write_batch(self, articles: Iterable[dict], fetches: Iterable[dict], crawl_id: int | None,
-                    captures: Iterable[dict] = (), list_items: Iterable[dict] = ()) -> dict:
-        """Store articles, URL fetch records, WARC capture rows and list
-        memberships (list_url, article_url, position, seen_at) in one transaction.
+                    captures: Iterable[dict] = (), list_items: Iterable[dict] = (),
+                    problem_rows: Iterable[dict] = ()) -> dict:
+        """Store articles, URL fetch records, WARC capture rows, list
+        memberships (list_url, article_url, position, seen_at) and
+        `extraction_problems` rows (problems.py) in one transaction.
 
-        Returns counts: new, updated, unchanged, duplicate.
+        Returns counts: new, updated, unchanged, duplicate, protected (a
+        worse extraction that left the stored article as it was).
         """
-        counts = {"new": 0, "updated": 0, "unchanged": 0, "duplicate": 0}
+        counts = {"new": 0, "updated": 0, "unchanged": 0, "duplicate": 0, "protected": 0}
         with self.db.atomic():
             new_rows: dict[str, dict] = {}  # new articles, inserted together below
             for article in articles:
@@ -348,6 +352,7 @@ class Archive:
                        position = excluded.position, last_seen_at = excluded.last_seen_at""",
                 list_items,
             )
+            self.db.conn.executemany(problems.UPSERT_SQL, problem_rows)
         return counts
 
     def _store_article(self, a: dict, crawl_id: int | None, new_rows: dict[str, dict] | None = None) -> str:
@@ -375,6 +380,7 @@ class Archive:
             "content_hash": content_hash(a), "fingerprint": fp,
             "extractor_version": a.get("extractor_version", EXTRACTOR_VERSION),
             "fetched_at": a["fetched_at"], "last_seen_at": now, "crawl_id": crawl_id,
+            "template": a.get("template") or None,
         }
         if existing is None:
             row.update(first_seen_at=now, last_changed_at=now)
@@ -390,6 +396,12 @@ class Archive:
             if kept is not a:
                 row.update(section=kept["section"], section_dir=kept["section_dir"],
                            extraction_notes=_json(kept["extraction_notes"]))
+            lost = problems.worse_than(existing, row)
+            if lost:  # keep the better stored article; the page stays in the WARC and is listed
+                db.conn.execute(problems.UPSERT_SQL, problems.problem_row(
+                    a, crawl_id, "worse_than_stored", "lost: " + ", ".join(lost), now))
+                db.conn.execute("update articles set last_seen_at = ? where article_id = ?", [now, a["article_id"]])
+                return "protected"
             changed = [c for c in COMPARED_COLUMNS if existing[c] != row[c]]
             versioned = [c for c in VERSIONED_FIELDS if existing[c] != row[c]]
             if versioned:
@@ -407,7 +419,8 @@ class Archive:
                 outcome = "updated" if changed else "unchanged"
             else:
                 db["articles"].update(
-                    a["article_id"], {"last_seen_at": now, "fetched_at": a["fetched_at"], "url": a["url"], "crawl_id": crawl_id}
+                    a["article_id"], {"last_seen_at": now, "fetched_at": a["fetched_at"], "url": a["url"],
+                                      "crawl_id": crawl_id, "template": row["template"]}
                 )
                 outcome = "unchanged"
         aid = a["article_id"]
@@ -424,6 +437,10 @@ class Archive:
              for i, rel in enumerate(a["related"])],
         )
         self._alias(a["canonical_url"], aid, "canonical", now)
+        if problems.anchors_missing(a):
+            conn.execute(problems.UPSERT_SQL, problems.problem_row(a, crawl_id, "anchors_missing", "no Source line", now))
+        else:
+            conn.execute("delete from extraction_problems where url = ?", [a["canonical_url"]])
         return outcome
 
     def _insert_articles(self, rows: list[dict]) -> None:
@@ -544,6 +561,20 @@ def _create_list_items(db: sqlite_utils.Database) -> None:
     db["list_items"].create_index(["article_url"], if_not_exists=True)
 
 
+def _create_health(db: sqlite_utils.Database) -> None:
+    """`run_health`, `extraction_problems`, `articles.template`, the run's health verdict in `crawls`."""
+    db["articles"].add_column("template", str)
+    db["articles"].create_index(["template"], if_not_exists=True)
+    db["crawls"].add_column("health_status", str)
+    db["crawls"].add_column("health", str)
+    db["run_health"].create(
+        {"crawl_id": int, "grouping": str, "group_key": str, "field": str, "articles": int, "present": int,
+         "plausible": int, "body_median": float},
+        pk=("crawl_id", "grouping", "group_key", "field"), if_not_exists=True,
+    )
+    problems.create_table(db)
+
+
 #: The schema's history: (version, migration). A new table or column is a new
 #: entry here and a line at the top of CHANGELOG.md.
 MIGRATIONS = [
@@ -551,5 +582,6 @@ MIGRATIONS = [
     (2, _create_fts_update_trigger),  # v1 archives reindexed identical text on full-row updates
     (3, _create_captures),  # the WARC index (issue 4)
     (4, _create_list_items),  # which list showed which article (section inference)
+    (5, _create_health),  # field health per run, template signatures, extraction problems (issue 12)
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
