@@ -130,6 +130,7 @@ def reparse(db_path: str | Path, since: str | None = None, article_id: str | Non
             if problems:
                 _reparse_problems(archive, reader, report)
             else:
+                archive.protect_better = False  # the operator applies this extractor on purpose
                 _run(archive, reader, select_captures(archive, since_iso, article_id), report)
     finally:
         if lock:

@@ -82,6 +82,11 @@ class ArchiveError(RuntimeError):
 class Archive:
     """A stdcrawl archive file. Open one per process; use from one thread."""
 
+    #: Keep a stored article over a re-fetched page that extracts worse
+    #: (problems.worse_than). A plain `stdcrawl reparse` turns it off: there
+    #: the operator applies a changed extractor on purpose (after `--dry-run`).
+    protect_better = True
+
     def __init__(self, path: str | Path, *, readonly: bool = False):
         self.path = Path(path)
         try:
@@ -396,7 +401,7 @@ class Archive:
             if kept is not a:
                 row.update(section=kept["section"], section_dir=kept["section_dir"],
                            extraction_notes=_json(kept["extraction_notes"]))
-            lost = problems.worse_than(existing, row)
+            lost = problems.worse_than(existing, row) if self.protect_better else []
             if lost:  # keep the better stored article; the page stays in the WARC and is listed
                 db.conn.execute(problems.UPSERT_SQL, problems.problem_row(
                     a, crawl_id, "worse_than_stored", "lost: " + ", ".join(lost), now))
