@@ -216,6 +216,29 @@ def cmd_warc_check(args) -> int:
     return EXIT_OK if report.ok else EXIT_FAILURES
 
 
+def cmd_health(args) -> int:
+    from stdcrawl.healthreport import archive_health, format_text, render_html
+    from stdcrawl.store import ArchiveError
+
+    try:
+        health = archive_health(resolve_db_path(args.db), runs=args.runs)
+    except ArchiveError as exc:
+        print(f"stdcrawl health: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.html:
+        try:
+            Path(args.html).write_text(render_html(health), encoding="utf-8")
+        except OSError as exc:
+            print(f"stdcrawl health: cannot write {args.html}: {exc.strerror}", file=sys.stderr)
+            return EXIT_USAGE
+        print(f"health page written to {args.html}", file=sys.stderr)
+    elif args.json:
+        print(json.dumps(health, ensure_ascii=False, indent=2))
+    else:
+        print(format_text(health))
+    return EXIT_OK
+
+
 def cmd_probe(args) -> int:
     from stdcrawl.probe import probe_json, run_probe
     from stdcrawl.runner import check_options, CrawlOptions
@@ -255,6 +278,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-q", "--quiet", action="store_true", help="print nothing on success")
     p.add_argument("-v", "--verbose", action="store_true", help="Scrapy's INFO log on stderr")
     p.set_defaults(func=cmd_crawl)
+
+    p = sub.add_parser("health", help="extraction health over time: field coverage and articles per month, runs, templates")
+    _db_arg(p)
+    p.add_argument("--runs", type=_positive_int, default=10, help="how many recent runs to show (default 10)")
+    out = p.add_mutually_exclusive_group()
+    out.add_argument("--json", action="store_true", help="the data as JSON")
+    out.add_argument("--html", metavar="FILE", help="write a self-contained page with charts to FILE")
+    p.set_defaults(func=cmd_health)
 
     p = sub.add_parser("probe", help="sample the site's pages and judge extraction, writing nothing (first contact)")
     p.add_argument("--base-url", default="https://www.stdaily.com", help="site root (default: the live site)")
