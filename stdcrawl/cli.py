@@ -2,7 +2,8 @@
 
 Each subcommand parses its options and calls one library function that the
 tests call too. Exit codes (README "Exit codes"): 0 success, 1 finished with
-failures, 2 usage or configuration error, 75 another run holds the lock.
+failures, 2 usage or configuration error, 3 the extraction health alarm (the
+site changed; `probe`: an unhealthy sample), 75 another run holds the lock.
 """
 
 from __future__ import annotations

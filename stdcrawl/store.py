@@ -568,10 +568,10 @@ def _create_list_items(db: sqlite_utils.Database) -> None:
 
 def _create_health(db: sqlite_utils.Database) -> None:
     """`run_health`, `extraction_problems`, `articles.template`, the run's health verdict in `crawls`."""
-    db["articles"].add_column("template", str)
+    for table, column in (("articles", "template"), ("crawls", "health_status"), ("crawls", "health")):
+        if column not in db[table].columns_dict:  # like the other migrations: safe to run twice
+            db[table].add_column(column, str)
     db["articles"].create_index(["template"], if_not_exists=True)
-    db["crawls"].add_column("health_status", str)
-    db["crawls"].add_column("health", str)
     db["run_health"].create(
         {"crawl_id": int, "grouping": str, "group_key": str, "field": str, "articles": int, "present": int,
          "plausible": int, "body_median": float},

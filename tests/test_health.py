@@ -281,3 +281,21 @@ def test_health_prints_coverage_runs_alarms_and_templates(drift_story):
     assert "Page templates" in out and "Open extraction problems: worse_than_stored" in out
     as_json = json.loads(run_stdcrawl("health", "--db", str(drift_story["db"]), "--json").stdout)
     assert as_json["runs"][0]["health_status"] == "alarm"
+
+
+def test_a_section_that_stops_yielding_articles_raises_an_alarm(tmp_path):
+    from stdcrawl.drift import silent_sections
+    from stdcrawl.store import Archive
+
+    today = dt.date(2026, 6, 10)
+    with Archive(tmp_path / "a.db") as archive:
+        rows = []
+        for week in range(6):  # weekly Comment articles until 3 weeks ago; News goes on
+            for section, back in (("Comment", 21 + 7 * week), ("News", 1 + 7 * week)):
+                day = today - dt.timedelta(days=back)
+                rows.append((f"{section}-{week}", f"https://x/{section}/{week}", section, f"{day.isoformat()}T10:00:00+08:00"))
+        archive.db.conn.executemany(
+            "insert into articles (article_id, canonical_url, section, published_at, title, body) values (?, ?, ?, ?, 't', 'b')",
+            rows)
+        assert silent_sections(archive.db, today, Thresholds()) == ["section Comment silent for 14 days"]
+        assert silent_sections(archive.db, today - dt.timedelta(days=10), Thresholds()) == []
