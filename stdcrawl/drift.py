@@ -162,7 +162,8 @@ def judge(tally: HealthTally, pooled: dict, medians: dict, has_history: bool, kn
         g = tally.group("template", sig)
         authors = g.fields["authors"]
         cover = f", authors {pct(authors.share)}" if authors.articles else ""
-        report.notices.append(f"new template {sig} ({pages} pages{cover})")
+        since = f" published since {g.first_published}" if g.first_published else ""
+        report.notices.append(f"new template {sig} ({pages} pages{since}{cover})")
     if not has_history:
         report.status = "first_run"
         return report

@@ -95,6 +95,7 @@ class GroupHealth:
     pages: int = 0
     fields: dict[str, FieldCount] = field(default_factory=lambda: {f: FieldCount() for f in FIELDS})
     body_lengths: list[int] = field(default_factory=list)
+    first_published: str = ""  # the earliest publication day of its pages (YYYY-MM-DD)
 
     @property
     def body_median(self) -> float | None:
@@ -116,8 +117,11 @@ class HealthTally:
     def add(self, article: dict) -> None:
         """One extracted article (stored, protected or kept as it was)."""
         checks = article_checks(article, self.body_floor)
+        day = (article.get("published_at") or "")[:10]
         for group in self._groups_of(article):
             group.pages += 1
+            if day and (not group.first_published or day < group.first_published):
+                group.first_published = day
             group.body_lengths.append(len(article.get("body") or ""))
             for name, check in checks.items():
                 if check is None:

@@ -113,7 +113,7 @@ def test_a_new_template_is_named_with_its_pages_and_author_coverage():
     pooled, medians = history_of(tally_of(30, authors=30))
     report = judge(tally_of(12, authors=12), pooled, medians, True, {"older"}, Thresholds())
     assert report.status == "ok"
-    assert report.line == "health: ok (12 pages), new template t1 (12 pages, authors 100 %)"
+    assert report.line == "health: ok (12 pages), new template t1 (12 pages published since 2024-01-01, authors 100 %)"
 
 
 ROW = {"authors": '["Long Yun"]', "published_precision": "second", "source": "Science and Technology Daily",
@@ -145,11 +145,13 @@ def test_pages_of_one_template_share_a_signature_and_a_redesign_changes_it():
 
 @pytest.fixture(scope="module")
 def drift_story(tmp_path_factory):
-    """Crawl the site twice, then incrementally, then redesigned; the runs' results in order."""
+    """Crawl the site twice, then incrementally, then redesigned (with three new
+    G3 articles, `held`); the runs' results in order."""
     folder = tmp_path_factory.mktemp("drift")
     root, db = folder / "site", folder / "archive.db"
     recs = synthetic_articles(80, 7, end=END)
-    write_site(root, recs)
+    held = sorted((r for r in recs if r["generation"] == "G3"), key=lambda r: r["published"])[-3:]
+    write_site(root, [r for r in recs if r not in held])
     results = {}
     with FixtureServer(root) as server:
         crawl = ("crawl", "--db", str(db), "--base-url", server.base_url)
@@ -161,14 +163,14 @@ def drift_story(tmp_path_factory):
         results["drifted"] = run_stdcrawl(*crawl, env=ENV)
         results["after_drift"] = query(db, "select article_id, authors, published_at from articles order by 1")
         results["probe_drifted"] = run_stdcrawl("probe", "--base-url", server.base_url, env=ENV)
-    return {"db": db, "records": recs, **results}
+    return {"db": db, "records": recs, "held": {r["url_path"] for r in held}, **results}
 
 
 def test_a_healthy_site_raises_no_alarm_first_or_again_or_on_a_quiet_night(drift_story):
     first, again, quiet = drift_story["first"], drift_story["again"], drift_story["quiet"]
     assert first.returncode == 0, first.stdout + first.stderr
-    assert "health: first run, nothing to compare with (80 pages)" in first.stdout
-    assert again.returncode == 0 and "health: ok (80 pages)" in again.stdout
+    assert "health: first run, nothing to compare with (77 pages)" in first.stdout
+    assert again.returncode == 0 and "health: ok (77 pages)" in again.stdout
     assert quiet.returncode == 0 and "health: too few pages to judge" in quiet.stdout
     statuses = query(drift_story["db"], "select health_status, exit_code from crawls where crawl_id <= 3 order by crawl_id")
     assert statuses == [("first_run", 0), ("ok", 0), ("too_few", 0)]
@@ -183,7 +185,7 @@ def test_a_redesign_raises_the_alarm_with_its_own_exit_code_naming_the_fields(dr
     for alarm in ("G3 authors 0/20 (usual 100 %)", "G3 time 0/20 (usual 100 %)", "G2 source_line 0/20 (usual 100 %)"):
         assert alarm in health
     assert "G1 " not in health  # the 2021 pages kept their markup
-    assert re.search(r"new template [0-9a-f]{8} \(\d+ pages, authors 0 %\)", health)
+    assert re.search(r"new template [0-9a-f]{8} \(\d+ pages published since 2022-\d\d-\d\d, authors \d+ %\)", health)
     status, verdict = query(drift_story["db"], "select health_status, health from crawls where crawl_id = 4")[0]
     assert status == "alarm" and "G3 authors 0/20 (usual 100 %)" in json.loads(verdict)["alarms"]
     rows = query(drift_story["db"], "select field, articles, plausible from run_health "
@@ -193,14 +195,19 @@ def test_a_redesign_raises_the_alarm_with_its_own_exit_code_naming_the_fields(dr
 
 def test_a_worse_extraction_keeps_the_stored_article_and_lists_the_page(drift_story):
     db = drift_story["db"]
-    assert drift_story["after_drift"] == drift_story["before"]  # no author or time lost
+    before = dict((aid, rest) for aid, *rest in drift_story["before"])
+    after = dict((aid, rest) for aid, *rest in drift_story["after_drift"])
+    assert {aid: after[aid] for aid in before} == before  # no author or time lost
     redesigned = {r["url_path"] for r in drifted(drift_story["records"], DRIFT_FROM)
                   if r.get("drifted") and r["generation"] in ("G2", "G3")}
     problems = query(db, "select url, crawl_id, reason, detail, template from extraction_problems")
-    listed = {re.sub(r"^https://www\.stdaily\.com", "", url) for url, *_ in problems}
-    assert listed == redesigned
-    assert {(crawl, reason) for _, crawl, reason, _, _ in problems} == {(4, "worse_than_stored")}
-    assert all("authors" in detail and re.fullmatch(r"[0-9a-f]{8}", template) for *_, detail, template in problems)
+    reasons = {re.sub(r"^https://www\.stdaily\.com", "", url): (crawl, reason) for url, crawl, reason, *_ in problems}
+    assert set(reasons) == redesigned
+    # pages stored before: kept as they were; the three new ones: stored, but without their Source line
+    assert {p for p, r in reasons.items() if r == (4, "anchors_missing")} == drift_story["held"]
+    assert {p for p, r in reasons.items() if r == (4, "worse_than_stored")} == redesigned - drift_story["held"]
+    assert all(re.fullmatch(r"[0-9a-f]{8}", template) for *_, template in problems)
+    assert all("authors" in detail for _, _, reason, detail, _ in problems if reason == "worse_than_stored")
     # the redesigned pages are in the WARC: this run's captures of them hold a payload
     captured = query(db, "select count(distinct canonical_url) from captures where crawl_id = 4 and record_type = 'response' "
                      "and canonical_url in (select url from extraction_problems)")
@@ -224,7 +231,10 @@ def test_after_a_fix_reparse_problems_re_extracts_exactly_those_and_clears_them(
     after = dict((aid, (authors != "[]", published)) for aid, authors, published in
                  query(copy, "select article_id, authors, published_at from articles"))
     before = dict((aid, (authors != "[]", published)) for aid, authors, published in drift_story["before"])
-    assert after == before  # authors and times read again from the redesigned pages
+    assert {aid: after[aid] for aid in before} == before  # authors and times read again from the redesigned pages
+    held = query(copy, "select authors, published_precision from articles where article_id in (%s)" % ",".join(
+        f"'g3-{p.rsplit('_', 1)[1][:7]}'" for p in drift_story["held"]))
+    assert len(held) == 3 and all(authors != "[]" and precision == "second" for authors, precision in held)
 
 
 # --- probe ---------------------------------------------------------------------------
@@ -278,7 +288,7 @@ def test_health_prints_coverage_runs_alarms_and_templates(drift_story):
     out = result.stdout
     assert re.search(r"^2021-06 +\d+ +100%", out, re.M)
     assert re.search(r"^#4 .* health_alarm .* health alarm +G2 time 0/20", out, re.M)
-    assert "Page templates" in out and "Open extraction problems: worse_than_stored" in out
+    assert "Page templates" in out and "Open extraction problems: anchors_missing 3, worse_than_stored 37" in out
     as_json = json.loads(run_stdcrawl("health", "--db", str(drift_story["db"]), "--json").stdout)
     assert as_json["runs"][0]["health_status"] == "alarm"
 
