@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from functools import lru_cache
 
 from lxml import etree
 
@@ -28,11 +29,22 @@ def element_path(el: etree._Element | None) -> str:
     if el is None:
         return MISSING
     parts = []
-    while el is not None and isinstance(el.tag, str) and el.tag not in ("body", "html"):
-        classes = ".".join(sorted(_DIGITS.sub("", c) for c in (el.get("class") or "").split() if c))
-        parts.append(f"{el.tag}.{classes}" if classes else el.tag)
+    while el is not None:
+        tag = el.tag
+        if tag in ("body", "html") or not isinstance(tag, str):
+            break
+        parts.append(_step(tag, el.get("class")))
         el = el.getparent()
     return ">".join(reversed(parts))
+
+
+@lru_cache(maxsize=4096)
+def _step(tag: str, cls: str | None) -> str:
+    """`div.content`: one element's tag and its classes (sorted, digits dropped)."""
+    if not cls:
+        return tag
+    classes = ".".join(sorted(_DIGITS.sub("", c) for c in cls.split()))
+    return f"{tag}.{classes}" if classes else tag
 
 
 def describe(anchors: tuple) -> str:
