@@ -22,6 +22,7 @@ Fields (docs/schema.md, `run_health.field`):
 
 from __future__ import annotations
 
+from array import array
 from collections import defaultdict
 from dataclasses import dataclass, field
 from statistics import median
@@ -94,7 +95,7 @@ class GroupHealth:
 
     pages: int = 0
     fields: dict[str, FieldCount] = field(default_factory=lambda: {f: FieldCount() for f in FIELDS})
-    body_lengths: list[int] = field(default_factory=list)
+    body_lengths: array = field(default_factory=lambda: array("L"))  # 4–8 bytes a page, not a Python int's 28
     first_published: str = ""  # the earliest publication day of its pages (YYYY-MM-DD)
 
     @property

@@ -83,9 +83,9 @@ def format_text(h: dict) -> str:
         out.append(f"{m['month']:8s} {m['articles']:>8d} " + " ".join(f"{_pct(m['coverage'][f]):>8s}" for f in fields))
     out += ["", "Articles per section per month ('·': none)"]
     sections = h["sections"]
-    out.append(f"{'month':8s} " + " ".join(f"{s[:12]:>12s}" for s in sections))
+    out.append(f"{'month':8s} " + " ".join(f"{s if len(s) <= 14 else s[:13] + '…':>14s}" for s in sections))
     for month, counts in sorted(h["articles_per_section"].items()):
-        out.append(f"{month:8s} " + " ".join(f"{counts.get(s, '·'):>12}" for s in sections))
+        out.append(f"{month:8s} " + " ".join(f"{counts.get(s, '·'):>14}" for s in sections))
     out += ["", "Last runs"]
     for r in h["runs"]:
         said = "; ".join(r["alarms"] + r["notices"])
