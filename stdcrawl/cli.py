@@ -249,7 +249,7 @@ def cmd_probe(args) -> int:
         print(f"stdcrawl probe: {problem}", file=sys.stderr)
         return EXIT_USAGE
     report = run_probe(args.base_url, per_group=args.per_group, list_pages=args.list_pages, contact=args.contact,
-                       log_level="INFO" if args.verbose else "ERROR")
+                       log_level="INFO" if args.verbose else "CRITICAL")
     print(probe_json(report) if args.json else report.format())
     return report.exit_code
 

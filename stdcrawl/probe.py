@@ -18,6 +18,7 @@ be reached (no list page answered), 2 usage errors.
 from __future__ import annotations
 
 import json
+import logging
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -57,7 +58,7 @@ class ProbeSpider(scrapy.Spider):
             yield self._list(self.mapper.fetch_url(path), 1)
 
     def _list(self, url: str, page_no: int) -> scrapy.Request:
-        return scrapy.Request(url, callback=self.parse_list, errback=self.on_error, meta={"page_no": page_no})
+        return scrapy.Request(url, callback=self.parse_list, errback=self.on_error, meta={"page_no": page_no, "kind": "list"})
 
     def parse_list(self, response):
         entry = {"url": response.url, "status": response.status, "article_links": 0}
@@ -105,6 +106,8 @@ class ProbeSpider(scrapy.Spider):
         self.articles.append(article)
 
     def on_error(self, failure):
+        if failure.request.meta.get("kind") == "list":
+            self.lists.append({"url": failure.request.url, "status": None, "article_links": 0})
         self.failed.append(f"{failure.request.url}: {type(failure.value).__name__}")
 
 
@@ -175,13 +178,15 @@ def judge_sample(report: ProbeReport) -> None:
 
 
 def run_probe(base_url: str = site.LIVE_BASE_URL, per_group: int = 3, list_pages: int = 3,
-              contact: str | None = None, log_level: str = "ERROR") -> ProbeReport:
+              contact: str | None = None, log_level: str = "CRITICAL") -> ProbeReport:
     """Probe a site in this process (Scrapy's reactor: once per process) and judge the sample."""
     settings = crawl_settings(CrawlOptions(db=Path("unused.db"), base_url=base_url, contact=contact,
                                            no_warc=True, log_level=log_level))
     settings.set("EXTENSIONS", {"scrapy.extensions.telnet.TelnetConsole": None}, priority="cmdline")
     settings.set("ITEM_PIPELINES", {}, priority="cmdline")
     process = CrawlerProcess(settings)
+    if log_level != "INFO":  # failures are in the report; a dead robots.txt would log a traceback
+        logging.getLogger("scrapy.downloadermiddlewares.robotstxt").setLevel(logging.CRITICAL)
     crawler = process.create_crawler(ProbeSpider)
     process.crawl(crawler, base_url=base_url, per_group=per_group, list_pages=list_pages)
     process.start()

@@ -260,6 +260,18 @@ def test_probe_finds_the_redesigned_site_unhealthy_with_a_non_zero_exit(drift_st
     assert "G3 source_line 0/" in verdict and "G2 authors 0/" in verdict and "G1" not in verdict
 
 
+def test_probe_of_a_site_that_does_not_answer_says_unreachable_not_unhealthy():
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]  # closed again below: nothing listens there
+    result = run_stdcrawl("probe", "--base-url", f"http://127.0.0.1:{port}")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "verdict: unreachable: no list page answered"
+    assert "Traceback" not in result.stderr
+
+
 # --- health ------------------------------------------------------------------------------
 
 
