@@ -18,8 +18,8 @@ an alarm when
 
 Generations are judged apart because their pages differ by design (G4 pages
 never show a Source line) and a night's new articles are mostly of the newest.
-A group with fewer than STDCRAWL_HEALTH_MIN_ARTICLES pages is not judged; a
-run with too few pages says so, and the first run has nothing to compare
+A generation with fewer than STDCRAWL_HEALTH_MIN_ARTICLES pages in the run
+is not judged; a run where none has enough says so (`too_few`), and the first run has nothing to compare
 with. Page templates never seen before are named (not an alarm by themselves).
 The verdict is kept in `crawls.health_status`/`crawls.health` and the counts in
 `run_health`; an alarm gives the crawl exit code 3 (README "Exit codes").
@@ -167,13 +167,12 @@ def judge(tally: HealthTally, pooled: dict, medians: dict, has_history: bool, kn
     if not has_history:
         report.status = "first_run"
         return report
-    if tally.pages < t.min_articles:
-        report.status = "too_few"
-        return report
+    judged = 0
     for gen in tally.keys("generation"):
         group = tally.group("generation", gen)
         if group.pages < t.min_articles:
             continue
+        judged += 1
         past = pooled.get(gen, {})
         for name in FIELDS:
             count = group.fields[name]
@@ -194,6 +193,8 @@ def judge(tally: HealthTally, pooled: dict, medians: dict, has_history: bool, kn
     report.alarms += silent or []
     if report.alarms:
         report.status = "alarm"
+    elif not judged:  # no generation had enough pages: nothing was compared
+        report.status = "too_few"
     return report
 
 

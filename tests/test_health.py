@@ -61,10 +61,11 @@ def query(db, sql: str, params=()) -> list[tuple]:
 # --- the alarm's arithmetic --------------------------------------------------------
 
 
-def tally_of(n: int, authors: int, generation: str = "G3") -> HealthTally:
-    tally = HealthTally()
+def tally_of(n: int, authors: int, generation: str = "G3", body: int = 900, tally: HealthTally | None = None) -> HealthTally:
+    """A tally of `n` good pages of one generation, `authors` of them with an author."""
+    tally = tally or HealthTally()
     for i in range(n):
-        tally.add({"generation": generation, "template": "t1", "title": f"Title number {i}", "body": "x" * 900,
+        tally.add({"generation": generation, "template": "t1", "title": f"Title number {i}", "body": "x" * body,
                    "authors": ["Long Yun"] if i < authors else [], "published_at": "2024-01-01T10:00:00+08:00",
                    "published_precision": "second", "section": "News", "section_dir": "News",
                    "extraction_notes": [], "images": [], "related": [], "editor": ""})
@@ -102,6 +103,22 @@ def test_a_run_with_too_few_pages_says_so_instead_of_alarming():
     report = judge(tally_of(4, authors=0), pooled, medians, True, {"t1"}, Thresholds())
     assert report.status == "too_few" and not report.alarms
     assert report.line == "health: too few pages to judge (4)"
+
+
+def test_a_run_spread_thin_over_generations_is_not_judged():
+    history, thin = HealthTally(), HealthTally()
+    for gen in ("G1", "G2", "G3"):
+        tally_of(100, authors=95, generation=gen, tally=history)
+        tally_of(6, authors=0, generation=gen, tally=thin)
+    pooled, medians = history_of(history)
+    report = judge(thin, pooled, medians, True, {"t1"}, Thresholds())
+    assert report.status == "too_few" and not report.alarms
+
+
+def test_a_body_that_halves_raises_the_alarm():
+    pooled, medians = history_of(tally_of(30, authors=30))
+    report = judge(tally_of(12, authors=12, body=400), pooled, medians, True, {"t1"}, Thresholds())
+    assert report.alarms == ["G3 body median 400 chars (usual 900)"]
 
 
 def test_the_first_run_of_an_archive_has_nothing_to_compare_with():
@@ -185,6 +202,7 @@ def test_a_redesign_raises_the_alarm_with_its_own_exit_code_naming_the_fields(dr
     for alarm in ("G3 authors 0/20 (usual 100 %)", "G3 time 0/20 (usual 100 %)", "G2 source_line 0/20 (usual 100 %)"):
         assert alarm in health
     assert "G1 " not in health  # the 2021 pages kept their markup
+    assert "37 pages extracted worse than stored (stored kept)" in health
     assert re.search(r"new template [0-9a-f]{8} \(\d+ pages published since 2022-\d\d-\d\d, authors \d+ %\)", health)
     status, verdict = query(drift_story["db"], "select health_status, health from crawls where crawl_id = 4")[0]
     assert status == "alarm" and "G3 authors 0/20 (usual 100 %)" in json.loads(verdict)["alarms"]
