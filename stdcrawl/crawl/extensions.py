@@ -23,9 +23,9 @@ from twisted.internet import task
 from stdcrawl import drift, problems
 from stdcrawl.clock import get_clock
 from stdcrawl.health import HealthTally
-from stdcrawl.lock import LockHeld, RunLock
-from stdcrawl.normalize import BEIJING, utc_now
-from stdcrawl.store import Archive, ArchiveError, resolve_db_path
+from stdcrawl.archive.lock import LockHeld, RunLock
+from stdcrawl.extract.normalize import BEIJING, utc_now
+from stdcrawl.archive.store import Archive, ArchiveError, resolve_db_path
 
 logger = logging.getLogger(__name__)
 
