@@ -20,12 +20,13 @@ from scrapy.exceptions import CloseSpider, NotConfigured
 from scrapy.utils.defer import deferred_from_coro
 from twisted.internet import task
 
-from stdcrawl import drift, problems
-from stdcrawl.clock import get_clock
-from stdcrawl.health import HealthTally
-from stdcrawl.archive.lock import LockHeld, RunLock
-from stdcrawl.extract.normalize import BEIJING, utc_now
+from stdcrawl.archive import drift, problems
+from stdcrawl.archive.lock import LockHeld, LockUnsupported, RunLock
 from stdcrawl.archive.store import Archive, ArchiveError, resolve_db_path
+from stdcrawl.clock import get_clock
+from stdcrawl.crawl.profile import site_profile
+from stdcrawl.extract.health import HealthTally
+from stdcrawl.extract.normalize import utc_now
 
 logger = logging.getLogger(__name__)
 
@@ -40,9 +41,10 @@ class ArchiveRun:
         self.crawler = crawler
         settings = crawler.settings
         self.db_path = resolve_db_path(settings.get("STDCRAWL_DB"))
-        self.batch_size = settings.getint("STDCRAWL_BATCH_SIZE", 50)
-        self.batch_seconds = settings.getfloat("STDCRAWL_BATCH_SECONDS", 5.0)
-        self.mode = settings.get("STDCRAWL_MODE", "full")
+        self.batch_size = settings.getint("STDCRAWL_BATCH_SIZE")
+        self.batch_seconds = settings.getfloat("STDCRAWL_BATCH_SECONDS")
+        self.mode = settings.get("STDCRAWL_MODE")
+        self.site = site_profile(settings)
         self.lock = None if settings.getbool("STDCRAWL_LOCK_HELD") else RunLock(self.db_path)
         self.archive: Archive | None = None
         self.crawl_id: int | None = None
@@ -52,20 +54,25 @@ class ArchiveRun:
         self.pending_list_items: list[dict] = []  # which list page showed which article
         self.pending_captures: list[dict] = []  # `captures` rows of WARC records (capture.py)
         self.pending_problems: list[dict] = []  # `extraction_problems` rows of pages that gave no article
-        self.health = HealthTally(settings.getint("STDCRAWL_HEALTH_BODY_FLOOR", 300))  # drift.py judges it at the end
-        self.thresholds = drift.Thresholds.from_settings(settings)
+        # the run's field health, judged at the end against the archive's history (archive/drift.py)
+        self.health = HealthTally(settings.getint("STDCRAWL_HEALTH_BODY_FLOOR"), self.site)
+        self.thresholds = health_thresholds(settings)
         self.known_templates: set[str] = set()
         self.warc = None  # the run's WarcWriter (capture.py): synced before each batch, closed at the end
         self._flusher = None
         self.failed_to_open: str | None = None
         self.previous_complete = False
         self.store_error: str | None = None
-        crawler.stdcrawl_run = self
+        crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     @classmethod
     def from_crawler(cls, crawler):
         return cls(crawler)
+
+    def spider_opened(self, spider) -> None:
+        """Opens the archive; a CloseSpider raised here closes the run with its reason."""
+        self.open()
 
     def open(self) -> Archive:
         """Open the archive (once). Raises CloseSpider when it cannot be had."""
@@ -77,7 +84,7 @@ class ArchiveRun:
             if self.lock:
                 self.lock.acquire()
             self.archive = Archive(self.db_path)
-        except (LockHeld, ArchiveError) as exc:
+        except (LockHeld, LockUnsupported, ArchiveError) as exc:
             self.failed_to_open = "lock_held" if isinstance(exc, LockHeld) else "archive_unavailable"
             logger.error("%s", exc)
             self.crawler.stats.set_value(f"{STAT}/fatal", str(exc))
@@ -92,7 +99,8 @@ class ArchiveRun:
         }
         self.previous_complete = self.archive.last_run_complete()
         self.known_templates = drift.known_templates(self.archive.db)
-        self.crawl_id = self.archive.begin_crawl(self.mode, settings.get("STDCRAWL_BASE_URL") or "", args)
+        base_url = settings.get("STDCRAWL_BASE_URL") or self.site.live_base_url
+        self.crawl_id = self.archive.begin_crawl(self.mode, base_url, args)
         self.crawler.stats.set_value(f"{STAT}/crawl_id", self.crawl_id)
         self._flusher = task.LoopingCall(self.flush)
         self._flusher.start(self.batch_seconds, now=False)
@@ -117,7 +125,7 @@ class ArchiveRun:
         )
 
     def add_problem(self, article: dict, reason: str) -> None:
-        """A page that gave no article (ValidatePipeline): counted and listed in `extraction_problems`."""
+        """A page that gave no article (ExtractPipeline): counted and listed in `extraction_problems`."""
         self.health.add_unreadable(article)
         self.pending_problems.append(problems.problem_row(article, self.crawl_id, reason, "", utc_now()))
 
@@ -171,7 +179,7 @@ class ArchiveRun:
             self.flush()
             report = None
             if not self.store_error:
-                self.crawler.stats.set_value(f"{STAT}/sections_from_list", self.archive.infer_sections())
+                self.crawler.stats.set_value(f"{STAT}/sections_from_list", self.archive.infer_sections(self.site))
                 report = self._assess_health()
             summary = run_summary(self.crawler.stats.get_stats(), reason)
             if report is not None:
@@ -196,16 +204,28 @@ class ArchiveRun:
                 self.lock.release()
 
     def _assess_health(self):
-        """The run's field health against the archive's history (drift.py), or None if it cannot be had."""
+        """The run's field health against the archive's history (archive/drift.py), or None if it cannot be had."""
         try:
             return drift.assess_run(
                 self.archive, self.crawl_id, self.health, self.known_templates, self.thresholds,
                 protected=self.crawler.stats.get_value(f"{STAT}/articles/protected", 0),
-                today=get_clock().today(BEIJING),
+                today=get_clock().today(self.site.timezone),
             )
         except sqlite3.Error as exc:  # health is a report on the run, never a reason to lose it
             logger.error("could not assess the run's extraction health: %s", exc)
             return None
+
+
+def health_thresholds(settings) -> drift.Thresholds:
+    """The drift alarm's thresholds from the STDCRAWL_HEALTH_* settings."""
+    return drift.Thresholds(
+        min_articles=settings.getint("STDCRAWL_HEALTH_MIN_ARTICLES"),
+        history_runs=settings.getint("STDCRAWL_HEALTH_HISTORY_RUNS"),
+        drop_ratio=settings.getfloat("STDCRAWL_HEALTH_DROP_RATIO"),
+        max_p=settings.getfloat("STDCRAWL_HEALTH_MAX_P"),
+        max_worse=settings.getint("STDCRAWL_HEALTH_MAX_WORSE"),
+        silent_days=settings.getint("STDCRAWL_HEALTH_SILENT_DAYS"),
+    )
 
 
 def apply_health(summary: dict, report) -> None:
@@ -220,7 +240,7 @@ RUN_COLUMNS = (
     "articles_failed", "duplicates", "dropped", "bad_pages", "complete", "status_counts", "failure_reasons",
 )
 
-#: Exit codes of `stdcrawl crawl` (README "Exit codes"); 3: the extraction health alarm (drift.py).
+#: Exit codes of `stdcrawl crawl` (README "Exit codes"); 3: the extraction health alarm (archive/drift.py).
 EXIT_OK, EXIT_FAILURES, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 75
 EXIT_SITE_CHANGED = 3
 
@@ -292,7 +312,7 @@ class Progress:
 
     @classmethod
     def from_crawler(cls, crawler):
-        interval = crawler.settings.getfloat("STDCRAWL_PROGRESS_SECONDS", 0)
+        interval = crawler.settings.getfloat("STDCRAWL_PROGRESS_SECONDS")
         if interval <= 0:
             raise NotConfigured
         return cls(crawler, interval)

@@ -3,8 +3,8 @@
 It fetches the start lists (a few pages of each), picks a small sample of
 article pages for every list (section) and URL generation — `per_group`
 each, 3 by default — extracts them exactly as a crawl would, and writes
-nothing: no archive, no WARC. The sample's field health (health.py) is held
-against what is known of each URL generation (`site.GENERATION_EXPECTATIONS`:
+nothing: no archive, no WARC. The sample's field health (extract/health.py) is held
+against what is known of each URL generation (`SiteProfile.generation_expectations`:
 G1–G3 pages show a Source line with a time of day and usually an author, G4
 pages none), so the healthy site passes and a redesign that drops the Source
 line fails. The usual politeness settings apply (1 request/s on the live
@@ -27,25 +27,25 @@ import scrapy
 from scrapy.crawler import CrawlerProcess
 from scrapy.http import TextResponse
 
-from stdcrawl import site
-from stdcrawl.extensions import EXIT_FAILURES, EXIT_OK, EXIT_SITE_CHANGED
-from stdcrawl.extract import raw_from_response
-from stdcrawl.health import HealthTally
-from stdcrawl.loaders import load_list_page
-from stdcrawl.normalize import normalize_article
-from stdcrawl.pipelines import validate_article
-from stdcrawl.runner import CrawlOptions, crawl_settings
-from stdcrawl.spiders.english import NEXT_TEXTS
+from stdcrawl.crawl.extensions import EXIT_FAILURES, EXIT_OK, EXIT_SITE_CHANGED
+from stdcrawl.crawl.profile import site_profile
+from stdcrawl.crawl.runner import CrawlOptions, crawl_settings
+from stdcrawl.extract.health import HealthTally
+from stdcrawl.extract.loaders import load_list_page
+from stdcrawl.extract.page import article_from_raw, raw_from_response
+from stdcrawl.extract.site import STDAILY_ENGLISH, SiteProfile, url_path
 
 
 class ProbeSpider(scrapy.Spider):
-    """Start lists → a few pages of each → `per_group` articles per list and generation."""
+    """Start lists → a few pages of each → `per_group` articles per list and generation.
+
+    The site is the crawl's profile (STDCRAWL_SITE); `base_url` defaults to its live URL."""
 
     name = "probe"
 
-    def __init__(self, base_url: str = site.LIVE_BASE_URL, per_group: int = 3, list_pages: int = 3, **kwargs):
+    def __init__(self, base_url: str | None = None, per_group: int = 3, list_pages: int = 3, **kwargs):
         super().__init__(**kwargs)
-        self.mapper = site.LinkMapper(base_url)
+        self.base_url = base_url
         self.per_group = per_group
         self.list_pages = list_pages
         self.sampled: Counter = Counter()  # (list, generation) -> article requests
@@ -53,8 +53,15 @@ class ProbeSpider(scrapy.Spider):
         self.articles: list[dict] = []  # extracted (readable or not), with "_reason"
         self.failed: list[str] = []
 
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.site = site_profile(crawler.settings)
+        spider.mapper = spider.site.link_mapper(spider.base_url)
+        return spider
+
     async def start(self):
-        for path in site.start_paths():
+        for path in self.site.start_paths():
             yield self._list(self.mapper.fetch_url(path), 1)
 
     def _list(self, url: str, page_no: int) -> scrapy.Request:
@@ -65,15 +72,16 @@ class ProbeSpider(scrapy.Spider):
         self.lists.append(entry)
         if response.status != 200 or not isinstance(response, TextResponse):
             return
-        page = load_list_page(response.selector, response.url)
+        site = self.site
+        page = load_list_page(response.selector, response.url, site)
         entry["article_links"] = len(page.article_links)
-        crumbs = [c.strip() for c in (page.breadcrumb_raw or "").split(">") if c.strip()]
-        hint = crumbs[1] if len(crumbs) > 1 else ""
-        family = site.list_family(site.url_path(response.url))
-        is_home = site.url_path(response.url) == site.HOME_PATH
+        crumbs = [c.strip() for c in (page.breadcrumb_raw or "").split(site.breadcrumb_separator) if c.strip()]
+        hint = crumbs[site.section_crumb] if len(crumbs) > site.section_crumb else ""
+        family = site.list_family(url_path(response.url))
+        is_home = url_path(response.url) == site.home_path
         for href, _text in [] if is_home else page.article_links:
             fetch = self.mapper.to_fetch(href, response.url)
-            ref = site.article_ref(site.url_path(fetch)) if fetch else None
+            ref = site.article_ref(url_path(fetch)) if fetch else None
             if ref is None:
                 continue
             key = (family, ref.generation)
@@ -87,9 +95,9 @@ class ProbeSpider(scrapy.Spider):
             fetch = self.mapper.to_fetch(href, response.url)
             if not fetch or fetch == response.url:
                 continue
-            path = site.url_path(fetch)
+            path = url_path(fetch)
             same = site.list_family(path) == family
-            if same and page_no < self.list_pages and text.strip().casefold() in NEXT_TEXTS | {str(page_no + 1)}:
+            if same and page_no < self.list_pages and text.strip().casefold() in site.next_texts | {str(page_no + 1)}:
                 yield self._list(fetch, page_no + 1)
             elif not same and site.list_page_number(path) == 1:
                 yield self._list(fetch, 1)  # another list (the dupefilter drops repeats)
@@ -98,10 +106,10 @@ class ProbeSpider(scrapy.Spider):
         if response.status != 200 or not isinstance(response, TextResponse):
             self.failed.append(f"{response.url}: HTTP {response.status}")
             return
-        raw = raw_from_response(response)
+        raw = raw_from_response(response, self.site)
         raw["section_hint"] = response.meta.get("section_hint", "")
-        article = normalize_article(raw)
-        article["_reason"] = validate_article(article)
+        article, reason = article_from_raw(raw, self.site)
+        article["_reason"] = reason
         article["_list"] = response.meta.get("list", "")
         self.articles.append(article)
 
@@ -116,6 +124,7 @@ class ProbeReport:
     """What the probe saw and its verdict."""
 
     base_url: str
+    site: SiteProfile = STDAILY_ENGLISH
     lists: list[dict] = field(default_factory=list)
     tally: HealthTally = field(default_factory=HealthTally)
     pages: int = 0
@@ -131,7 +140,7 @@ class ProbeReport:
         out = {}
         for gen in self.tally.keys("generation"):
             group = self.tally.group("generation", gen)
-            expected = site.GENERATION_EXPECTATIONS.get(gen, {})
+            expected = self.site.generation_expectations.get(gen, {})
             out[gen] = {"pages": group.pages, "fields": {
                 name: {"articles": c.articles, "found": c.present, "plausible": c.plausible,
                        "expected": expected.get(name), "example": c.example}
@@ -162,7 +171,7 @@ class ProbeReport:
 
 
 def judge_sample(report: ProbeReport) -> None:
-    """The verdict: every generation's sample against `site.GENERATION_EXPECTATIONS`."""
+    """The verdict: every generation's sample against its profile's `generation_expectations`."""
     if not any(x["status"] == 200 for x in report.lists):
         report.verdict = "unreachable"
         report.problems.append("no list page answered")
@@ -177,10 +186,13 @@ def judge_sample(report: ProbeReport) -> None:
     report.verdict = "unhealthy" if report.problems else "healthy"
 
 
-def run_probe(base_url: str = site.LIVE_BASE_URL, per_group: int = 3, list_pages: int = 3,
-              contact: str | None = None, log_level: str = "CRITICAL") -> ProbeReport:
-    """Probe a site in this process (Scrapy's reactor: once per process) and judge the sample."""
-    settings = crawl_settings(CrawlOptions(db=Path("unused.db"), base_url=base_url, contact=contact,
+def run_probe(base_url: str | None = None, per_group: int = 3, list_pages: int = 3,
+              contact: str | None = None, log_level: str = "CRITICAL",
+              site: str | SiteProfile = CrawlOptions.site) -> ProbeReport:
+    """Probe a site (`site`: a profile or its dotted path; `base_url`: its live
+    URL unless given) in this process (Scrapy's reactor: once per process) and
+    judge the sample."""
+    settings = crawl_settings(CrawlOptions(db=Path("unused.db"), base_url=base_url, site=site, contact=contact,
                                            no_warc=True, log_level=log_level))
     settings.set("EXTENSIONS", {"scrapy.extensions.telnet.TelnetConsole": None}, priority="cmdline")
     settings.set("ITEM_PIPELINES", {}, priority="cmdline")
@@ -191,7 +203,8 @@ def run_probe(base_url: str = site.LIVE_BASE_URL, per_group: int = 3, list_pages
     process.crawl(crawler, base_url=base_url, per_group=per_group, list_pages=list_pages)
     process.start()
     spider = crawler.spider
-    report = ProbeReport(base_url=base_url, lists=spider.lists, failed=spider.failed)
+    report = ProbeReport(base_url=spider.mapper.base_url, site=spider.site, lists=spider.lists, failed=spider.failed,
+                         tally=HealthTally(settings.getint("STDCRAWL_HEALTH_BODY_FLOOR"), spider.site))
     for article in spider.articles:
         if article["_reason"]:
             report.tally.add_unreadable(article)

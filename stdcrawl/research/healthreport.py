@@ -1,9 +1,9 @@
 """`stdcrawl health`: the archive's extraction health over time.
 
 Per month of publication: how many articles, and the share of them showing
-each field (health.py's fields, computed from the stored rows); articles per
+each field (extract/health.py's fields, computed from the stored rows); articles per
 section per month (a gap stands out); the last runs' verdicts and alarms
-(drift.py); every page template with its first and last article; the open
+(archive/drift.py); every page template with its first and last article; the open
 extraction problems. As text tables, JSON, or a self-contained HTML page
 (`render_html`: inline SVG charts and the data as JSON, nothing fetched).
 """
@@ -14,7 +14,7 @@ import html
 import json
 from pathlib import Path
 
-from stdcrawl.store import Archive
+from stdcrawl.archive.store import Archive
 
 #: Fields charted per month, each as SQL over `articles a` giving 1 when the article shows it.
 MONTH_FIELDS: dict[str, str] = {

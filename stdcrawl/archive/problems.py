@@ -3,9 +3,11 @@
 Three kinds of problem land in `extraction_problems` (docs/schema.md), one
 row per URL, each with the run, the reason and the page's template signature:
 
-- `missing_title`, `missing_body`: the page gave no article (ValidatePipeline);
+- `missing_title`, `missing_body`: the page gave no article (the crawl's
+  `ExtractPipeline`);
 - `anchors_missing`: a page of a generation that always shows the Source line
-  (`site.GENERATIONS_WITH_SOURCE_LINE`) was stored without one;
+  (`SiteProfile.generations_with_source_line`) was stored without one (the
+  extractor marks the article: `extract/health.anchors_missing`);
 - `worse_than_stored`: a re-fetched page extracted with fields the stored
   article has and the new one lacks, or a body that shrank by half or grew by
   page chrome. The stored article is kept as it was (the new capture is in
@@ -16,8 +18,6 @@ leaves the table.
 """
 
 from __future__ import annotations
-
-from stdcrawl import site
 
 PROBLEM_COLUMNS = ("url", "article_id", "crawl_id", "reason", "detail", "template", "first_seen_at", "last_seen_at")
 
@@ -41,13 +41,6 @@ def worse_than(stored: dict, new: dict) -> list[str]:
     elif old_body and old_body in new_body and len(new_body) - len(old_body) >= len(old_body) / 2:
         lost.append("body grew by page chrome")
     return lost
-
-
-def anchors_missing(article: dict) -> bool:
-    """A page of a generation that always shows the Source line, without one."""
-    return article.get("generation") in site.GENERATIONS_WITH_SOURCE_LINE and (
-        "no_source_line" in (article.get("extraction_notes") or [])
-    )
 
 
 def problem_row(article: dict, crawl_id: int | None, reason: str, detail: str, now: str) -> dict:

@@ -5,7 +5,7 @@ present and plausible (`article_checks`); `HealthTally` counts the checks per
 group — all pages, each URL generation, each page template (signature.py) —
 with the body lengths and an example value per field. A run's tally is kept in
 `run_health` (docs/schema.md) and judged against the archive's history by
-drift.py.
+archive/drift.py.
 
 Fields (docs/schema.md, `run_health.field`):
 - `readable`: the page gave an article at all (a title and a body)
@@ -13,7 +13,7 @@ Fields (docs/schema.md, `run_health.field`):
 - `time`: a publication time with a time of day (the Source line's, or a meta tag's)
 - `authors`: at least one author, each a name-sized string
 - `body`: a body of at least the floor (STDCRAWL_HEALTH_BODY_FLOOR, 300 characters)
-- `section`: a section the site is known to have
+- `section`: a section the site (its profile) is known to have
 - `source_line`: the page's `Source: … | time | Author: …` anchor was found
 - `captions`: a caption on at least one image (pages with images only)
 - `related`: a "Top News" block with linked headlines
@@ -27,7 +27,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from statistics import median
 
-from stdcrawl import site
+from stdcrawl.extract.site import STDAILY_ENGLISH, SiteProfile
 
 FIELDS: tuple[str, ...] = (
     "readable", "title", "time", "authors", "body", "section", "source_line", "captions", "related", "editor",
@@ -36,9 +36,10 @@ FIELDS: tuple[str, ...] = (
 BODY_FLOOR = 300
 
 
-def article_checks(article: dict, body_floor: int = BODY_FLOOR) -> dict[str, tuple[bool, bool] | None]:
-    """Field -> (present, plausible) for one extracted article; None where a
-    field does not apply (captions on a page without images)."""
+def article_checks(article: dict, body_floor: int = BODY_FLOOR,
+                   profile: SiteProfile = STDAILY_ENGLISH) -> dict[str, tuple[bool, bool] | None]:
+    """Field -> (present, plausible) for one extracted article of `profile`'s
+    site; None where a field does not apply (captions on a page without images)."""
     title, body = article.get("title") or "", article.get("body") or ""
     authors = article.get("authors") or []
     images = article.get("images") or []
@@ -52,12 +53,20 @@ def article_checks(article: dict, body_floor: int = BODY_FLOOR) -> dict[str, tup
         "time": (bool(article.get("published_at")), article.get("published_precision") == "second"),
         "authors": (bool(authors), bool(authors) and len(authors) <= 8 and all(0 < len(a) <= 60 for a in authors)),
         "body": (bool(body), len(body) >= body_floor),
-        "section": (bool(article.get("section")), article.get("section_dir") in site.SECTIONS),
+        "section": (bool(article.get("section")), article.get("section_dir") in profile.sections),
         "source_line": (has_line, has_line),
         "captions": (bool(captions), any(len(c) <= 600 for c in captions)) if images else None,
         "related": (bool(related), bool(related) and all(r.get("url") and r.get("title") for r in related)),
         "editor": (bool(editor), 0 < len(editor) <= 60),
     }
+
+
+def anchors_missing(article: dict, profile: SiteProfile = STDAILY_ENGLISH) -> bool:
+    """A page of a generation that always shows the source line
+    (`profile.generations_with_source_line`), extracted without one."""
+    return article.get("generation") in profile.generations_with_source_line and (
+        "no_source_line" in (article.get("extraction_notes") or [])
+    )
 
 
 def example_value(article: dict, name: str) -> str:
@@ -106,8 +115,9 @@ class GroupHealth:
 class HealthTally:
     """Counts field checks over the pages of one run or probe, per group."""
 
-    def __init__(self, body_floor: int = BODY_FLOOR):
+    def __init__(self, body_floor: int = BODY_FLOOR, profile: SiteProfile = STDAILY_ENGLISH):
         self.body_floor = body_floor
+        self.profile = profile
         self.groups: dict[tuple[str, str], GroupHealth] = defaultdict(GroupHealth)
 
     def _groups_of(self, article: dict) -> list[GroupHealth]:
@@ -117,7 +127,7 @@ class HealthTally:
 
     def add(self, article: dict) -> None:
         """One extracted article (stored, protected or kept as it was)."""
-        checks = article_checks(article, self.body_floor)
+        checks = article_checks(article, self.body_floor, self.profile)
         day = (article.get("published_at") or "")[:10]
         for group in self._groups_of(article):
             group.pages += 1

@@ -1,7 +1,7 @@
 """The drift alarm: a run's field health against the archive's own history.
 
 At the end of a crawl (`ArchiveRun.spider_closed`) `assess_run` compares the
-run's `HealthTally` (health.py), generation by generation, with the pooled
+run's `HealthTally` (extract/health.py), generation by generation, with the pooled
 `run_health` rows of the last runs (STDCRAWL_HEALTH_HISTORY_RUNS), and raises
 an alarm when
 
@@ -12,7 +12,7 @@ an alarm when
   5 of 10 against a usual 50 % is chance);
 - a generation's median body length halves or doubles;
 - STDCRAWL_HEALTH_MAX_WORSE or more re-fetched pages extracted worse than the
-  stored articles (problems.py);
+  stored articles (archive/problems.py);
 - a section that yielded articles in most of the weeks before stops yielding
   any for STDCRAWL_HEALTH_SILENT_DAYS days.
 
@@ -33,12 +33,14 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from statistics import median
 
-from stdcrawl.health import FIELDS, HealthTally
+from stdcrawl.extract.health import FIELDS, HealthTally
 
 
 @dataclass(frozen=True)
 class Thresholds:
-    """The alarm's thresholds (settings STDCRAWL_HEALTH_*; defaults in settings.py)."""
+    """The alarm's thresholds. A crawl reads them from its STDCRAWL_HEALTH_*
+    settings (`crawl.extensions.health_thresholds`), whose defaults in
+    crawl/settings.py are these (a test holds the two equal)."""
 
     min_articles: int = 10
     history_runs: int = 10
@@ -46,17 +48,6 @@ class Thresholds:
     max_p: float = 0.001
     max_worse: int = 3
     silent_days: int = 14
-
-    @classmethod
-    def from_settings(cls, s) -> Thresholds:
-        return cls(
-            min_articles=s.getint("STDCRAWL_HEALTH_MIN_ARTICLES", 10),
-            history_runs=s.getint("STDCRAWL_HEALTH_HISTORY_RUNS", 10),
-            drop_ratio=s.getfloat("STDCRAWL_HEALTH_DROP_RATIO", 0.5),
-            max_p=s.getfloat("STDCRAWL_HEALTH_MAX_P", 0.001),
-            max_worse=s.getint("STDCRAWL_HEALTH_MAX_WORSE", 3),
-            silent_days=s.getint("STDCRAWL_HEALTH_SILENT_DAYS", 14),
-        )
 
 
 @dataclass
