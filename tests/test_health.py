@@ -22,11 +22,11 @@ from collections import Counter
 
 import pytest
 
-from stdcrawl.drift import Thresholds, binomial_tail, field_drop, judge
-from stdcrawl.extract import article_from_bytes
+from stdcrawl.archive.drift import Thresholds, binomial_tail, field_drop, judge
+from stdcrawl.archive.problems import worse_than
+from stdcrawl.extract.health import HealthTally
+from stdcrawl.extract.page import article_from_bytes
 from stdcrawl.fixture_server import FixtureServer
-from stdcrawl.health import HealthTally
-from stdcrawl.problems import worse_than
 from stdcrawl.sitegen import render_article, synthetic_articles, write_site
 from stdcrawl.sitegen.drift import drifted
 
@@ -43,8 +43,8 @@ FIXED_SOURCE_LINE = (
 )
 FIXED_RUNNER = f"""
 import re, sys
-from stdcrawl import site
-site.SOURCE_LINE = re.compile({FIXED_SOURCE_LINE!r}, re.I | re.S)
+from stdcrawl.extract import site
+site.STDAILY_ENGLISH.source_line = re.compile({FIXED_SOURCE_LINE!r}, re.I | re.S)
 from stdcrawl.cli import main
 sys.exit(main(sys.argv[1:]))
 """
@@ -324,8 +324,8 @@ def test_health_prints_coverage_runs_alarms_and_templates(drift_story):
 
 
 def test_a_section_that_stops_yielding_articles_raises_an_alarm(tmp_path):
-    from stdcrawl.drift import silent_sections
-    from stdcrawl.store import Archive
+    from stdcrawl.archive.drift import silent_sections
+    from stdcrawl.archive.store import Archive
 
     today = dt.date(2026, 6, 10)
     with Archive(tmp_path / "a.db") as archive:
