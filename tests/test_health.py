@@ -137,6 +137,19 @@ ROW = {"authors": '["Long Yun"]', "published_precision": "second", "source": "Sc
        "section": "News", "editor": "", "image_count": 1, "body": "First paragraph.\n\nSecond paragraph." * 20}
 
 
+def test_the_alarm_thresholds_default_to_the_crawl_settings():
+    from scrapy.settings import Settings
+
+    from stdcrawl.crawl import settings as defaults
+    from stdcrawl.crawl.extensions import health_thresholds
+
+    settings = Settings()
+    settings.setmodule(defaults)
+    assert health_thresholds(settings) == Thresholds()
+    settings.set("STDCRAWL_HEALTH_MIN_ARTICLES", 20)
+    assert health_thresholds(settings).min_articles == 20
+
+
 def test_a_correction_is_not_a_worse_extraction_but_lost_fields_are():
     corrected = {**ROW, "body": ROW["body"].replace("Second", "The second")}
     assert worse_than(ROW, corrected) == []
