@@ -118,7 +118,7 @@ FEED_EXPORT_ENCODING = "utf-8"
 #: Log dropped and scraped items by URL, not by their whole text.
 LOG_FORMATTER = "stdcrawl.crawl.logformatter.StdcrawlLogFormatter"
 
-# Extraction health and the drift alarm (health.py, drift.py; README "When the site changes").
+# Extraction health and the drift alarm (extract/health.py, archive/drift.py; README "When the site changes").
 #: A body shorter than this (characters) is not a plausible article body.
 STDCRAWL_HEALTH_BODY_FLOOR = 300
 #: A group of fewer pages (a URL generation in one run, a run's history) is not judged.

@@ -1,6 +1,6 @@
 """A redesigned site: the same records rendered, from one date on, in new markup.
 
-Tests of the drift alarm (stdcrawl/drift.py) need the site to change under
+Tests of the drift alarm (stdcrawl/archive/drift.py) need the site to change under
 the crawler the way live sites do: from a date on, article pages move the
 Source line above the headline and relabel it (`Source - … · time · Written
 by …`, which the extractor's `Source: … | … | Author: …` anchor does not
