@@ -62,6 +62,9 @@ class ReparseReport:
     problems: list[str] = field(default_factory=list)  # unreadable or corrupt captures
     seconds: float = 0.0
     jobs: int = 1  # processes that extracted
+    #: `--problems`: the pages listed in `extraction_problems` before, and those that now pass.
+    listed_problems: int | None = None
+    cleared_problems: int = 0
 
     @property
     def articles_per_second(self) -> float:
@@ -74,6 +77,8 @@ class ReparseReport:
             "field_changes": dict(self.field_changes), "examples": self.examples,
             "problems": self.problems, "seconds": round(self.seconds, 3),
             "articles_per_second": round(self.articles_per_second, 1), "jobs": self.jobs,
+            **({"listed_problems": self.listed_problems, "cleared_problems": self.cleared_problems}
+               if self.listed_problems is not None else {}),
         }
 
     def format(self) -> str:
@@ -96,21 +101,27 @@ class ReparseReport:
         else:
             lines.append("no field changes")
         lines += [f"problem: {p}" for p in self.problems]
+        if self.listed_problems is not None:
+            lines.append(f"extraction problems: {self.listed_problems} listed, {self.cleared_problems} now pass and were "
+                         f"cleared, {self.listed_problems - self.cleared_problems} left (see extraction_problems)")
         return "\n".join(lines)
 
 
 def reparse(db_path: str | Path, since: str | None = None, article_id: str | None = None,
-            dry_run: bool = False, jobs: int = 1, min_per_job: int = MIN_PER_JOB,
+            dry_run: bool = False, jobs: int = 1, min_per_job: int = MIN_PER_JOB, problems: bool = False,
             profile: SiteProfile = STDAILY_ENGLISH) -> ReparseReport:
     """Re-extract articles from their stored captures; write what changed unless `dry_run`.
 
     `since` (a date) limits it to captures fetched on or after it,
-    `article_id` to one article; `profile` is the site the archive is of
-    (stdaily.com's unless told). `jobs` processes extract (fewer when
-    there are under `min_per_job` captures for each; `stdcrawl reparse`
-    uses all cores). Workers are forked from a single-threaded process and
-    spawned otherwise: a script with threads that asks for more than one
-    needs Python's `if __name__ == "__main__":` guard.
+    `article_id` to one article, `problems` to the pages listed in
+    `extraction_problems` (problems.py): each is re-extracted from its latest
+    capture and written, which clears the ones that now extract well;
+    `profile` is the site the archive is of (stdaily.com's unless told).
+    `jobs` processes extract (fewer when there are under `min_per_job`
+    captures for each; `stdcrawl reparse` uses all cores). Workers are forked
+    from a single-threaded process and spawned otherwise: a script with
+    threads that asks for more than one needs Python's
+    `if __name__ == "__main__":` guard.
     Raises ArchiveError (NoCaptures) when the archive cannot be read,
     LockHeld when a crawl holds it, ValueError for a bad `since` or `jobs`.
     """
@@ -129,11 +140,15 @@ def reparse(db_path: str | Path, since: str | None = None, article_id: str | Non
         with Archive(db_path, readonly=dry_run) as archive:
             if "captures" not in archive.db.table_names():
                 raise NoCaptures(f"{db_path} has no captures: it was made before WARC capture")
-            if jobs > 1:
-                jobs = max(1, min(jobs, count_captures(archive, since_iso, article_id) // max(min_per_job, 1)))
-            report.jobs = jobs
-            captures = iter_captures(archive, since_iso, article_id)
-            _run(archive, extracted(captures, db_path, dry_run, jobs, profile), report, profile)
+            if problems:
+                _reparse_problems(archive, db_path, report, profile)
+            else:
+                archive.protect_better = False  # the operator applies this extractor on purpose
+                if jobs > 1:
+                    jobs = max(1, min(jobs, count_captures(archive, since_iso, article_id) // max(min_per_job, 1)))
+                report.jobs = jobs
+                captures = iter_captures(archive, since_iso, article_id)
+                _run(archive, extracted(captures, db_path, dry_run, jobs, profile), report, profile)
     finally:
         if lock:
             lock.release()
@@ -147,9 +162,30 @@ def select_captures(archive: Archive, since_iso: str | None = None, article_id: 
     return list(iter_captures(archive, since_iso, article_id))
 
 
+def _reparse_problems(archive: Archive, db_path: Path, report: ReparseReport,
+                      profile: SiteProfile = STDAILY_ENGLISH) -> None:
+    """Re-extract exactly the pages in `extraction_problems` (in this process:
+    a short list) and count the ones that leave it."""
+    listed = [r[0] for r in archive.db.execute("select url from extraction_problems")]
+    report.listed_problems = len(listed)
+    captures = [dict(r) for r in archive.db.query(
+        """select c.* from captures c join (
+               select max(capture_id) as capture_id from captures
+               where status = 200 and payload_length > 0
+                 and canonical_url in (select url from extraction_problems)
+               group by canonical_url
+           ) latest using (capture_id) order by c.capture_id""")]
+    _run(archive, extracted(captures, db_path, report.dry_run, 1, profile, rewrite=True), report, profile,
+         rewrite=True)
+    if not report.dry_run:
+        left = archive.db.execute("select count(*) from extraction_problems").fetchone()[0]
+        report.cleared_problems = len(listed) - left
+
+
 def _run(archive: Archive, results: Iterable[dict], report: ReparseReport,
-         profile: SiteProfile = STDAILY_ENGLISH) -> None:
-    """Count, de-duplicate and write (in capture order) what the extractors found."""
+         profile: SiteProfile = STDAILY_ENGLISH, rewrite: bool = False) -> None:
+    """Count, de-duplicate and write (in capture order) what the extractors found;
+    `rewrite`: write unchanged articles too."""
     deduper = Deduper(archive)
     batch: list[dict] = []
     batch_crawl = None
@@ -183,7 +219,7 @@ def _run(archive: Archive, results: Iterable[dict], report: ReparseReport,
                 examples = report.examples.setdefault(name, [])
                 if len(examples) < EXAMPLES_PER_FIELD:
                     examples.append((res["article_id"], change))
-            if res["stored"] and not changes:
+            if res["stored"] and not changes and not rewrite:
                 continue  # nothing to write: the stored row is what this extractor gives
         if report.dry_run or article is None:
             continue

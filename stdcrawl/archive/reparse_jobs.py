@@ -86,12 +86,14 @@ class CaptureExtractor:
     Keys: `capture_id`, `crawl_id`, then either `problem` (unreadable),
     `reason` (no article), or `article_id`, `canonical_url`, `fingerprint`,
     `stored` (is it in the archive), `changes` (field → `old → new`) and,
-    when it may be written (new, or changed, and not a dry run), `article`.
+    when it may be written (new, changed or `rewrite`, and not a dry run), `article`.
     """
 
-    def __init__(self, db_path: str | Path, dry_run: bool, profile: SiteProfile = STDAILY_ENGLISH):
+    def __init__(self, db_path: str | Path, dry_run: bool, profile: SiteProfile = STDAILY_ENGLISH,
+                 rewrite: bool = False):
         db_path = Path(db_path)
         self.profile = profile
+        self.rewrite = rewrite
         self.archive = Archive(db_path, readonly=True)
         self.reader = WarcReader(db_path.resolve().parent)
         self.dry_run = dry_run
@@ -119,7 +121,7 @@ class CaptureExtractor:
         changes = diff_article(stored, article) if stored else {}
         out.update(article_id=article["article_id"], canonical_url=article["canonical_url"],
                    fingerprint=fingerprint(article), stored=stored is not None, changes=changes)
-        if not self.dry_run and (stored is None or changes):
+        if not self.dry_run and (stored is None or changes or self.rewrite):
             out["article"] = article
         return out
 
@@ -127,9 +129,9 @@ class CaptureExtractor:
 _worker: CaptureExtractor | None = None
 
 
-def _start_worker(db_path: str, dry_run: bool, profile: SiteProfile) -> None:
+def _start_worker(db_path: str, dry_run: bool, profile: SiteProfile, rewrite: bool) -> None:
     global _worker
-    _worker = CaptureExtractor(db_path, dry_run, profile)
+    _worker = CaptureExtractor(db_path, dry_run, profile, rewrite)
 
 
 def _extract_chunk(caps: list[dict]) -> list[dict]:
@@ -146,16 +148,17 @@ def start_context():
 
 
 def extracted(captures: Iterable[dict], db_path: str | Path, dry_run: bool, jobs: int,
-              profile: SiteProfile = STDAILY_ENGLISH) -> Iterator[dict]:
-    """`CaptureExtractor.extract` of every capture (pages read as `profile`'s), in order, over `jobs` processes."""
+              profile: SiteProfile = STDAILY_ENGLISH, rewrite: bool = False) -> Iterator[dict]:
+    """`CaptureExtractor.extract` of every capture (pages read as `profile`'s), in order, over `jobs` processes;
+    `rewrite`: hand back unchanged articles too (to be written again)."""
     if jobs <= 1:
-        extractor = CaptureExtractor(db_path, dry_run, profile)
+        extractor = CaptureExtractor(db_path, dry_run, profile, rewrite)
         try:
             yield from (extractor.extract(cap) for cap in captures)
         finally:
             extractor.close()
         return
-    with start_context().Pool(jobs, initializer=_start_worker, initargs=(str(db_path), dry_run, profile)) as pool:
+    with start_context().Pool(jobs, initializer=_start_worker, initargs=(str(db_path), dry_run, profile, rewrite)) as pool:
         pending: deque = deque()
         captures = iter(captures)
         while chunk := list(islice(captures, CHUNK)):
