@@ -551,5 +551,6 @@ MIGRATIONS = [
     (2, _create_fts_update_trigger),  # v1 archives reindexed identical text on full-row updates
     (3, _create_captures),  # the WARC index (issue 4)
     (4, _create_list_items),  # which list showed which article (section inference)
+    (5, create_views),  # views named plainly, not `[name]`: DuckDB's sqlite scanner reads them (issue 13)
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
