@@ -25,7 +25,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from stdcrawl import EXTRACTOR_VERSION
+from stdcrawl import EXTRACTOR_VERSION, cjk
 from stdcrawl.items import VERSIONED_FIELDS
 from stdcrawl.normalize import utc_now
 from stdcrawl.views import create_views
@@ -552,5 +552,6 @@ MIGRATIONS = [
     (3, _create_captures),  # the WARC index (issue 4)
     (4, _create_list_items),  # which list showed which article (section inference)
     (5, create_views),  # views named plainly, not `[name]`: DuckDB's sqlite scanner reads them (issue 13)
+    (6, cjk.create_index),  # `articles_cjk`: Chinese words inside running text (issue 13)
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
