@@ -8,7 +8,7 @@ import urllib.request
 
 from stdcrawl.api import open_archive
 from stdcrawl.browse import STATIC, TEMPLATES, escape_fts, excerpt, route_cjk_search
-from stdcrawl.store import Archive
+from stdcrawl.archive.store import Archive
 
 from .archive_factory import SAMPLE, build_archive, crawled_demo  # noqa: F401 (a fixture)
 from .conftest import ROOT

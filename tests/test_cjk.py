@@ -7,7 +7,7 @@ import sqlite3
 from stdcrawl.api import open_archive
 from stdcrawl.cjk import split_query
 from stdcrawl.cli import main
-from stdcrawl.store import Archive
+from stdcrawl.archive.store import Archive
 
 from .archive_factory import SAMPLE, build_archive, make_article
 

@@ -10,9 +10,9 @@ import duckdb
 import pytest
 
 from stdcrawl.cli import main
-from stdcrawl.schema_doc import SCHEMA_DOC
-from stdcrawl.store import Archive
-from stdcrawl.views import VIEWS
+from stdcrawl.research.schema_doc import SCHEMA_DOC
+from stdcrawl.archive.store import Archive
+from stdcrawl.archive.views import VIEWS
 
 from .archive_factory import SAMPLE, build_archive
 

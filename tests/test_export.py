@@ -15,9 +15,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from stdcrawl.api import open_archive
+from stdcrawl.research.api import open_archive
 from stdcrawl.cli import main
-from stdcrawl.export import ExportError, export
+from stdcrawl.research.export import ExportError, export
 
 from .archive_factory import SAMPLE, build_archive, make_article
 

@@ -34,7 +34,7 @@ from datasette.utils import escape_fts as datasette_escape_fts
 from datasette.utils import escape_sqlite, tilde_encode, urlsafe_components
 
 from stdcrawl import cjk
-from stdcrawl.search import QueryError, resolve_match
+from stdcrawl.research.search import QueryError, resolve_match
 
 TEMPLATES = files(__name__) / "templates"
 STATIC = files(__name__) / "static"
