@@ -1,4 +1,4 @@
-"""`stdcrawl serve`'s Datasette plugin (stdcrawl.browse) over HTTP, without a browser."""
+"""`stdcrawl serve`'s Datasette plugin (stdcrawl.research.browse) over HTTP, without a browser."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import tomllib
 import urllib.request
 
 from stdcrawl.api import open_archive
-from stdcrawl.browse import STATIC, TEMPLATES, escape_fts, excerpt, route_cjk_search
+from stdcrawl.research.browse import STATIC, TEMPLATES, escape_fts, excerpt, route_cjk_search
 from stdcrawl.archive.store import Archive
 
 from .archive_factory import SAMPLE, build_archive, crawled_demo  # noqa: F401 (a fixture)
@@ -49,8 +49,9 @@ def test_articles_list_article_page_and_cells(tmp_path, server_on):  # noqa: F81
         archive.write_batch([{**SAMPLE[2], "title": "Satellites map the glaciers again"}], [], crawl_id=None)
     server = server_on(db)
     listing = html(server, "articles")
-    assert 'class="stdcrawl-articles"' in listing and "show all 31 columns" in listing
+    assert 'class="stdcrawl-articles"' in listing and "show all 32 columns" in listing
     assert "authors__arraycontains=Gong+Guoping" in listing and '["Gong Guoping"]' not in listing
+    assert ">stdaily.com&nbsp;↗</a>" in listing  # the link named by the article's own site
     assert 'class="rows-and-columns"' in html(server, "articles?_view=all")
     assert 'class="rows-and-columns"' in html(server, "articles?_col=title")  # columns of one's choosing
     article = html(server, "articles/g3-1")
@@ -85,7 +86,7 @@ def test_excerpts_show_the_words_searched_for():
 
 def test_templates_and_static_files_are_package_data():
     """A non-editable install (`pip install .`) carries every file `stdcrawl serve` needs."""
-    globs = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]["stdcrawl.browse"]
+    globs = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]["stdcrawl.research.browse"]
     shipped = [p for folder in (TEMPLATES, STATIC) for p in folder.iterdir()]
     assert len(shipped) >= 7
     for path in shipped:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 from stdcrawl.api import open_archive
-from stdcrawl.cjk import split_query
+from stdcrawl.research.cjk import split_query
 from stdcrawl.cli import main
 from stdcrawl.archive.store import Archive
 
@@ -75,7 +75,7 @@ def test_older_archives_get_the_index(tmp_path):
     conn.execute("drop table articles_cjk")
     for trigger in ("ai", "ad", "au"):
         conn.execute(f"drop trigger articles_cjk_{trigger}")
-    conn.execute("pragma user_version = 5")
+    conn.execute("pragma user_version = 8")  # the schema before articles_cjk
     conn.commit()
     with open_archive(db) as archive:  # read-only, not migrated: `(北京)` as articles_fts sees it
         assert [h["article_id"] for h in archive.search("北京")] == ["g3-4"]

@@ -63,17 +63,17 @@ def test_the_duckdb_examples_in_the_schema_doc_run(tmp_path, monkeypatch):
 
 
 def test_older_archives_get_plain_view_names(tmp_path):
-    """An archive whose views were created as `[name]` (schema 4) is migrated on its next writable open."""
+    """An archive whose views were created as `[name]` (before schema 8) is migrated on its next writable open."""
     db = build_archive(tmp_path / "a.db")
     conn = sqlite3.connect(db)
     for name, sql in VIEWS.items():
         conn.execute(f"drop view {name}")
         conn.execute(f"create view [{name}] as {sql}")
-    conn.execute("pragma user_version = 4")
+    conn.execute("pragma user_version = 7")
     conn.commit()
     conn.close()
     with pytest.raises(duckdb.Error, match=r"syntax error"):
         duckdb_over_sqlite(db).execute("select * from a.top_authors").fetchall()
     Archive(db).close()
-    assert sqlite3.connect(db).execute("pragma user_version").fetchone()[0] >= 5
+    assert sqlite3.connect(db).execute("pragma user_version").fetchone()[0] >= 8
     assert duckdb_over_sqlite(db).execute("select count(*) from a.top_authors").fetchone()[0] == 5  # Gong Guoping, Bi Weizi, Chen Chunyou, Long Yun, 毕炜梓

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import sqlite_utils
 
+from stdcrawl.archive import cjk
+from stdcrawl.archive.views import create_views
+
 
 def create_v1(db: sqlite_utils.Database) -> None:
     db["articles"].create(
@@ -138,5 +141,7 @@ MIGRATIONS = [
     (3, _create_captures),  # the WARC index (issue 4)
     (4, _create_list_items),  # which list showed which article (section inference)
     (5, _add_site),  # which site profile an article comes from (issue 10)
+    (8, create_views),  # views named plainly, not `[name]`: DuckDB's sqlite scanner reads them (issue 13)
+    (9, cjk.create_index),  # `articles_cjk`: Chinese words inside running text (issue 13)
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]

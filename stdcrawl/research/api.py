@@ -17,7 +17,7 @@ import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
-from stdcrawl import cjk
+from stdcrawl.research import cjk
 from stdcrawl.research.search import SEARCH_SECONDS, Filters, clean_query, resolve_match, search_sql, time_limit
 from stdcrawl.archive.store import JSON_COLUMNS, Archive, ArchiveError
 

@@ -27,20 +27,35 @@ import os
 import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, tzinfo
 from itertools import islice
 from pathlib import Path
 from typing import TextIO
+
+from stdcrawl.extract.site import STDAILY_ENGLISH
 
 FORMATS = ("jsonl", "csv", "parquet")
 #: Rows per Parquet record batch (and row group): ~1,000 articles are a few MB.
 PARQUET_BATCH_ROWS = 1000
 _STRUCT_FIELDS = {"images": ("src", "caption"), "related": ("title", "summary", "url")}
+
+
+def arrow_zone(tz: tzinfo, name: str) -> str:
+    """A site's time zone as Arrow names it: a fixed offset as `+08:00`, else its IANA `name`."""
+    offset = tz.utcoffset(None)
+    if offset is None:
+        return name
+    minutes = int(offset.total_seconds()) // 60
+    return f"{'-' if minutes < 0 else '+'}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
 #: Parquet timestamp columns and the time zone of their type. The site gives
-#: Beijing time, so `published_at` keeps "+08:00" (pandas shows Beijing
-#: time; DuckDB reads the instant as TIMESTAMPTZ); what stdcrawl records is UTC.
+#: Beijing time, so `published_at` keeps the profile's "+08:00" (pandas shows
+#: Beijing time; DuckDB reads the instant as TIMESTAMPTZ); what stdcrawl
+#: records is UTC.
 TIMESTAMP_ZONES = {
-    "published_at": "+08:00", "published_utc": "UTC", "fetched_at": "UTC",
+    "published_at": arrow_zone(STDAILY_ENGLISH.timezone, STDAILY_ENGLISH.timezone_name),
+    "published_utc": "UTC", "fetched_at": "UTC",
     "first_seen_at": "UTC", "last_seen_at": "UTC", "last_changed_at": "UTC",
 }
 #: The Beijing calendar date of `published_at`, added after `published_utc` in

@@ -169,7 +169,7 @@ def time_limit(conn: sqlite3.Connection, seconds: float = SEARCH_SECONDS) -> Ite
 
 def search_sql(filters: Filters, also: tuple[str, dict] = ("1", {})) -> tuple[str, dict]:
     """The ranked search query (parameters :match, :open, :close, :limit added by the caller);
-    `also`: one more condition on `a` and its parameters (CJK words, `stdcrawl.cjk`)."""
+    `also`: one more condition on `a` and its parameters (CJK words, `stdcrawl.research.cjk`)."""
     where, params = filters.where("a")
     where = f"{where} and {also[0]}"
     params.update(also[1])

@@ -3,8 +3,8 @@
 Datasette (`pip install 'stdcrawl[serve]'`) gets a generated metadata file:
 titles and descriptions of every table and column from docs/schema.md, facets
 on section, year and author, the full-text search box over `articles_fts`,
-and canned queries for the common questions; and `stdcrawl.browse`, a plugin
-with templates that make the articles readable. The file is opened immutable
+and canned queries for the common questions; and `stdcrawl.research.browse`,
+a plugin with templates that make the articles readable. The file is opened immutable
 (Datasette never writes to it; counts are exact) unless a crawl may be
 writing to it at the same time, in which case it is opened read-only (`mode=ro`).
 """
@@ -104,7 +104,7 @@ order by v.replaced_at desc""",
 }
 
 
-#: Where the static files of `stdcrawl.browse` are served.
+#: Where the static files of `stdcrawl.research.browse` are served.
 STATIC_MOUNT = "stdcrawl-static"
 
 
@@ -156,8 +156,8 @@ def up_to_date(db_path: Path) -> bool:
 
 
 def browse_dir(name: str) -> Path:
-    """A folder of `stdcrawl.browse`'s package data (`templates`, `static`)."""
-    return Path(str(files("stdcrawl.browse") / name))
+    """A folder of `stdcrawl.research.browse`'s package data (`templates`, `static`)."""
+    return Path(str(files("stdcrawl.research.browse") / name))
 
 
 def datasette_args(db_path: Path, metadata: Path, host: str, port: int, live: bool) -> list[str]:
@@ -181,7 +181,7 @@ def serve(db_path: str | Path, host: str = "127.0.0.1", port: int = DEFAULT_PORT
         return 2
     from datasette.plugins import pm
 
-    from stdcrawl import browse
+    from stdcrawl.research import browse
 
     if not pm.is_registered(browse):
         pm.register(browse, name="stdcrawl")

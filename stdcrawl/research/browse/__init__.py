@@ -1,7 +1,8 @@
 """What `stdcrawl serve` adds to Datasette so that a researcher can read the archive.
 
-A Datasette plugin (registered by `stdcrawl.serve`, not installed for other
-Datasette runs) with templates and static files shipped as package data:
+A Datasette plugin (registered by `stdcrawl.research.serve`, not installed
+for other Datasette runs) with templates and static files shipped as
+package data:
 
 - the `articles` table page lists what a reader scans (headline, date,
   section, authors, the start of the text or the context of the search,
@@ -13,9 +14,9 @@ Datasette runs) with templates and static files shipped as package data:
 - the table search box speaks FTS5 as `stdcrawl search` does
   (`satellite OR spacecraft`, phrases, prefixes), falling back to plain
   words when FTS5 cannot parse the query, and finds Chinese words inside
-  running text through `articles_cjk` (`stdcrawl.cjk`): such a search is
-  handed from Datasette's `_search` to `_stdcrawl_search`, which this
-  plugin answers, since Datasette's own search knows one index only.
+  running text through `articles_cjk` (`stdcrawl.research.cjk`): such a
+  search is handed from Datasette's `_search` to `_stdcrawl_search`, which
+  this plugin answers, since Datasette's own search knows one index only.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from datasette.filters import FilterArguments
 from datasette.utils import escape_fts as datasette_escape_fts
 from datasette.utils import escape_sqlite, tilde_encode, urlsafe_components
 
-from stdcrawl import cjk
+from stdcrawl.research import cjk
 from stdcrawl.research.search import QueryError, resolve_match
 
 TEMPLATES = files(__name__) / "templates"
@@ -151,6 +152,12 @@ def day(timestamp: str | None, precision: str | None = "second") -> str:
     return (timestamp or "")[:cut].replace("T", " ")
 
 
+def host(url: str | None) -> str:
+    """The site an article's link goes to, as a reader names it: `stdaily.com`."""
+    name = urllib.parse.urlsplit(url or "").hostname or ""
+    return name.removeprefix("www.")
+
+
 def paragraphs(body: str | None) -> list[str]:
     return [p.strip() for p in re.split(r"\n\s*\n", body or "") if p.strip()]
 
@@ -161,6 +168,7 @@ def prepare_jinja2_environment(env):
         stdcrawl_cells=lambda row: {cell["column"]: cell for cell in row},
         stdcrawl_excerpt=excerpt,
         stdcrawl_day=day,
+        stdcrawl_host=host,
         stdcrawl_paragraphs=paragraphs,
         stdcrawl_names=lambda value: names(value) or [],
         stdcrawl_tilde=tilde_encode,

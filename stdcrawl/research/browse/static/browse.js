@@ -1,4 +1,4 @@
-// stdcrawl serve: small touches to Datasette's pages (see stdcrawl/browse/).
+// stdcrawl serve: small touches to Datasette's pages (see stdcrawl/research/browse/).
 document.addEventListener("DOMContentLoaded", () => {
   // Datasette 0.65 lists every column's description above a table's rows, a
   // screen and more for `articles`: fold the list away and show each
