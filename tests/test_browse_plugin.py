@@ -49,7 +49,7 @@ def test_articles_list_article_page_and_cells(tmp_path, server_on):  # noqa: F81
         archive.write_batch([{**SAMPLE[2], "title": "Satellites map the glaciers again"}], [], crawl_id=None)
     server = server_on(db)
     listing = html(server, "articles")
-    assert 'class="stdcrawl-articles"' in listing and "show all 33 columns" in listing
+    assert 'class="stdcrawl-articles"' in listing and "show all 34 columns" in listing
     assert "authors__arraycontains=Gong+Guoping" in listing and '["Gong Guoping"]' not in listing
     assert ">stdaily.com&nbsp;↗</a>" in listing  # the link named by the article's own site
     assert 'class="rows-and-columns"' in html(server, "articles?_view=all")

@@ -22,16 +22,18 @@ class ExtractPipeline:
     """Raw page fields → a normalized, validated article (`extract.page.article_from_raw`).
 
     Counts the article's extraction notes; drops, counts and logs an article
-    without URL, id, title or body.
+    without URL, id, title or body, and lists its page in `extraction_problems`
+    (archive/problems.py) when the run extension is on.
     """
 
-    def __init__(self, stats, profile):
+    def __init__(self, stats, profile, run: ArchiveRun | None = None):
         self.stats = stats
         self.profile = profile
+        self.run = run
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler.stats, site_profile(crawler.settings))
+        return cls(crawler.stats, site_profile(crawler.settings), crawler.get_extension(ArchiveRun))
 
     def process_item(self, item):
         if item.get("kind") != "raw_article":
@@ -42,6 +44,8 @@ class ExtractPipeline:
         if reason:
             self.stats.inc_value(f"{STAT}/dropped/{reason}")
             logger.warning("dropped %s: %s", article.get("url"), reason)
+            if self.run is not None and article.get("article_id"):
+                self.run.add_problem(article, reason)
             raise DropItem(f"{reason}: {article.get('url')}")
         return article
 

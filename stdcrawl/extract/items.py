@@ -37,6 +37,7 @@ class RawArticle(TypedDict, total=False):
     editor_raw: str
     encoding_recovered: bool
     section_hint: str  # section of the list page that linked the article
+    template: str  # the page's template signature (signature.py)
 
 
 class Article(TypedDict):
