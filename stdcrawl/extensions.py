@@ -225,6 +225,7 @@ def run_summary(stats: dict, reason: str) -> dict:
         "articles_failed": articles_failed,
         "duplicates": stats.get(f"{STAT}/articles/duplicate", 0) + stats.get(f"{STAT}/dropped_duplicate", 0),
         "dropped": sum(dropped.values()),
+        "not_an_article": dropped.get("not_an_article", 0),  # soft 404s: pages at article URLs that are no article
         "bad_pages": bad_pages,
         "complete": int(reason == "finished" and not stats.get(f"{STAT}/list_failed", 0)),
         "status_counts": status_counts,

@@ -12,6 +12,7 @@ from stdcrawl import EXTRACTOR_VERSION, site
 from stdcrawl.items import RawArticle
 from stdcrawl.loaders import ArticleLoader, recover_encoding
 from stdcrawl.normalize import normalize_article, utc_now
+from stdcrawl.page_kind import not_an_article
 from stdcrawl.pipelines import validate_article
 
 
@@ -20,11 +21,14 @@ class NotAnArticle(ValueError):
 
 
 def raw_from_response(response: TextResponse) -> RawArticle:
-    """The loader's raw fields of an article response (wrong encodings recovered)."""
+    """The loader's raw fields of an article response (wrong encodings recovered),
+    with `not_an_article`: why the page is no article (page_kind.py), or None."""
     recovered = recover_encoding(response.text, response.body)
     if recovered is not None:
         response = response.replace(body=recovered.encode("utf-8"), encoding="utf-8")
-    raw = ArticleLoader(response.selector, response.url).load()
+    loader = ArticleLoader(response.selector, response.url)
+    raw = loader.load()
+    raw["not_an_article"] = not_an_article(loader.blocks, raw)
     raw["encoding_recovered"] = recovered is not None
     raw["fetched_at"] = utc_now()
     return raw
@@ -37,6 +41,8 @@ def article_from_bytes(body: bytes, url: str, content_type: str | None = None, f
     headers = {"Content-Type": content_type} if content_type else {}
     response = HtmlResponse(url=url, body=body, headers=headers)
     raw = raw_from_response(response)
+    if raw["not_an_article"]:
+        raise NotAnArticle(f"{url}: not an article: the page is {raw['not_an_article']}")
     if fetched_at:
         raw["fetched_at"] = fetched_at
     article = normalize_article(raw)

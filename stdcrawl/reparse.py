@@ -225,6 +225,8 @@ def article_from_capture(cap: dict, response) -> tuple[dict | None, str | None]:
     if not isinstance(response, TextResponse):
         return None, "not_html"
     raw = raw_from_response(response)
+    if raw["not_an_article"]:
+        return None, "not_an_article"
     raw["section_hint"] = cap["section_hint"] or ""
     raw["fetched_at"] = cap["fetched_at"]
     article = normalize_article(raw)

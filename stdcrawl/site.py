@@ -127,6 +127,10 @@ def article_ref(path: str) -> ArticleRef | None:
     return None
 
 
+#: Every article path holds one of these (G1/G3/G4 `content_…`, G2 `….shtml`).
+ARTICLE_HREF_HINTS = ("content_", ".shtml")
+
+
 def is_list_path(path: str) -> bool:
     return bool(_LIST_PATH.match(path))
 
@@ -243,4 +247,31 @@ RELATED_HEADING = re.compile(r"^\s*Top News\s*$", re.I)
 FOOTER_START = re.compile(r"^\s*(?:Copyright\b|友情链接|版权所有)", re.I)
 CAPTION_CREDIT = re.compile(
     r"(?:\(\s*(?:PHOTO|PHOTOS|COURTESY PHOTO|Photo)\b[^)]*\)|\bPHOTO\s*:\s*\S[^.]*)\s*$"
+)
+
+# --- pages at article URLs that are not articles (page_kind.py) ----------------
+
+#: Titles that name the site, the channel or one of its sections, never a story:
+#: a list page or the home page served at an article URL carries one of them.
+SITE_TITLES = frozenset(
+    {"science and technology daily", "stdaily", "科技日报", "中国科技网", "englishchannel", "english channel",
+     "english", "home", "homepage", "首页", "latest", "latest news", "top news", "most read", "search"}
+    | {name.casefold() for names in SECTIONS.values() for name in names}
+)
+#: Site names that end a page's title after a separator (`Cooperation - Science and Technology Daily`).
+SITE_TITLE_SUFFIXES = ("science and technology daily", "stdaily", "科技日报", "中国科技网", "englishchannel",
+                       "english channel")
+#: The separator before a site name at the end of a title.
+TITLE_SEPARATOR = re.compile(r"\s*[-|_–—:：]+\s*$")
+#: Words every `ERROR_PAGE_TEXT` match holds (casefolded): a cheap test before the regex.
+ERROR_PAGE_WORDS = ("400", "403", "404", "not found", "exist", "remov", "delet", "request", "looking for", "visited", "页面", "删除")
+#: What an error page served with status 200 ("soft 404") says, in a title or a short block.
+ERROR_PAGE_TEXT = re.compile(
+    r"^\W*(?:(?:error|http)\s*)?40[034](?:\W*(?:not found|forbidden|error))?\W*$|^\W*(?:page |file )?not found\W*$"
+    r"|\b(?:page|file) not found\b|\berror 40[034]\b"
+    r"|\bthe (?:page|article|story|content) you (?:requested|are looking for|were looking for|visited)\b"
+    r"|\b(?:page|article|story|content) (?:does not|doesn't|no longer) exists?\b"
+    r"|\b(?:page|article|story|content) (?:has been|was) (?:removed|deleted)\b"
+    r"|页面不存在|页面未找到|找不到(?:该|此|您要的)?页面|您(?:所)?访问的页面|(?:文章|稿件|内容|页面)已(?:被)?删除",
+    re.I | re.M,
 )

@@ -6,7 +6,7 @@ import json
 import socket
 import sqlite3
 
-from .conftest import run_stdcrawl
+from .conftest import manifest, run_stdcrawl
 
 
 def closed_port() -> int:
@@ -51,6 +51,17 @@ def test_extract_refuses_a_missing_file_and_a_non_article_url(tmp_path):
     assert empty.returncode == 2 and "not an article page" in empty.stderr
 
 
+def test_extract_refuses_a_list_or_error_page_at_an_article_url_with_the_reason():
+    from .conftest import FIXTURES
+
+    soft = [p for p in manifest()["pages"] if p["kind"] == "soft_404"]
+    assert soft
+    for page in soft:
+        result = run_stdcrawl("extract", str(FIXTURES / "site" / page["path"].lstrip("/")), "--url", page["live_url"])
+        assert result.returncode == 2 and not result.stdout, page["path"]
+        assert "not an article: the page is a" in result.stderr and "Traceback" not in result.stderr
+
+
 def test_stats_on_a_missing_archive_says_so(tmp_path):
     result = run_stdcrawl("stats", "--db", str(tmp_path / "none.db"))
     assert result.returncode == 2 and "no archive" in result.stderr
@@ -91,7 +102,7 @@ def test_an_archive_that_refuses_writes_stops_the_crawl_cleanly_and_loses_nothin
     con.close()
     again = run_stdcrawl("crawl", "--db", str(db), "--base-url", fixture_server.base_url, "--incremental", "--summary-json")
     assert json.loads(again.stdout)["articles_new"] > 0
-    assert sqlite3.connect(db).execute("select count(*) from articles").fetchone()[0] == 46
+    assert sqlite3.connect(db).execute("select count(*) from articles").fetchone()[0] == manifest()["expected_article_count"]
 
 
 def test_output_piped_into_head_ends_quietly(fixture_server, tmp_path):

@@ -57,6 +57,21 @@ def test_the_g2_g3_duplicate_is_one_article_with_both_urls(crawled):
     assert summaries[0]["duplicates"] == len(MANIFEST["duplicate_pairs"])
 
 
+def test_pages_at_article_urls_that_are_no_article_are_counted_and_never_stored(crawled):
+    con, summaries, _ = crawled
+    soft = [p for p in MANIFEST["pages"] if p["kind"] == "soft_404"]
+    assert len(soft) >= 3
+    for summary in summaries:
+        assert summary["not_an_article"] == len(soft)
+        assert summary["failure_reasons"]["dropped/not_an_article"] == len(soft)
+    for page in soft:
+        ref = site.article_ref(page["path"])
+        assert con.execute("select count(*) from articles where article_id = ?", [ref.article_id]).fetchone()[0] == 0
+        [(status,)] = con.execute(
+            "select distinct status from captures where canonical_url like ?", ["%" + page["path"]]).fetchall()
+        assert status == 200  # kept in the WARC as received
+
+
 def test_a_second_crawl_changes_no_count(crawled):
     con, summaries, _ = crawled
     first, second = summaries

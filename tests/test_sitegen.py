@@ -198,7 +198,7 @@ def test_every_fixture_article_is_reachable_and_counted(manifest):
     kinds = {p["path"]: p["kind"] for p in manifest["pages"]}
     articles = {p for p, k in kinds.items() if k == "article"}
     assert articles <= found
-    assert {kinds.get(p) for p in found - articles} == {"missing", "broken"}
+    assert {kinds.get(p) for p in found - articles} == {"missing", "broken", "soft_404"}
     assert {p for p, k in kinds.items() if k == "list"} == pages - {"/English/index.shtml"}
     assert not pages & set(manifest["forbidden_paths"])
     ids = sorted(sitegen.article_id(p) for p in articles)

@@ -101,7 +101,7 @@ def build_fixtures(fixtures: str | Path) -> dict:
     return manifest
 
 
-_KIND_ORDER = ("home", "robots", "list", "article", "missing", "broken", "mirror_only", "epaper", "disallowed")
+_KIND_ORDER = ("home", "robots", "list", "article", "missing", "broken", "soft_404", "mirror_only", "epaper", "disallowed")
 
 
 def _pages_table(pages: list[dict]) -> str:

@@ -279,6 +279,11 @@ class EnglishSpider(scrapy.Spider):
             stats.inc_value(f"{STAT}/failed/not_html")
             return
         raw = raw_from_response(response)
+        if raw["not_an_article"]:  # a soft 404: kept in the WARC, never stored (issue 11)
+            stats.inc_value(f"{STAT}/dropped/not_an_article")
+            self.logger.warning("%s is not an article: %s; the archive keeps what it had", response.url,
+                                raw["not_an_article"])
+            return
         raw["fetched_at"] = meta.get("stdcrawl_fetched_at", raw["fetched_at"])  # the WARC record's time
         raw["section_hint"] = meta.get("section_hint", "")
         yield raw

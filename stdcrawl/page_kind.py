@@ -1,0 +1,143 @@
+"""Is a page fetched at an article URL really an article?
+
+A removed story's URL may answer 200 with a list page or the home page (a
+"soft 404"), or with an error page. Such a page must never be stored as an
+article nor replace the article stored from that URL (issue 11 §4). This
+module tells, from the page's text layout (`loaders.text_layout`) and the
+loader's raw fields, why a page is not an article — or None when it is one.
+
+A page with a Source line (`Source: … | date | Author: …`) is an article
+unless its title names the site. Otherwise three signals, each enough on its
+own and each written so that a real article page (with menus, sidebars of
+headlines, "Top News", no Source line) does not trip it:
+
+- an error page: a page with little prose whose title or a short block says
+  the page does not exist (`site.ERROR_PAGE_TEXT`);
+- a site title: the title names the site, the channel or a section
+  (`site.SITE_TITLES`), as list and home pages do, never a story;
+- a list layout: no Source line, at least `MIN_HEADLINES` blocks that are
+  just a link to another article, and almost no prose that continues prose
+  (`MAX_CONTINUED_WORDS`): a list's summaries each follow a headline, while
+  an article's paragraphs follow one another.
+
+Site knowledge (titles, phrases) lives in `site.py`; the thresholds here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urljoin
+
+from stdcrawl import site
+from stdcrawl.loaders import Block
+
+#: A list page shows at least this many headlines (fixture lists: 2–31; an
+#: article page's "Top News" shows 2).
+MIN_HEADLINES = 5
+#: Words of prose that follow other prose: 0–8 on the fixture list pages, 60+
+#: on every fixture article (the shortest body is 72 words).
+MAX_CONTINUED_WORDS = 30
+#: An error page says little; a short brief still has more prose than this.
+MAX_ERROR_PAGE_WORDS = 150
+#: A block of at most this many words may be an error page's message.
+ERROR_BLOCK_WORDS = 15
+#: A block shorter than this is neither prose nor a break (labels, dates, pagers).
+MIN_PROSE_WORDS = 4
+
+
+@dataclass(slots=True)
+class Layout:
+    """What the signals are computed from (also handy to print when tuning)."""
+
+    headlines: int  # blocks that are only a link to another article
+    prose_words: int  # words in blocks that are not mostly link text
+    continued_words: int  # prose words in blocks that follow a prose block
+    short_blocks: list[str]  # blocks of at most ERROR_BLOCK_WORDS words: where an error message would be
+
+
+def layout_of(blocks: list[Block], page_url: str) -> Layout:
+    """Count the prose and the headline blocks of a page's text blocks, in one pass."""
+    own = site.url_path(page_url)
+    headlines = prose = continued = 0
+    short: list[str] = []
+    previous_prose = False
+    footer = site.FOOTER_START.match
+    for b in blocks:
+        text = b.text
+        if not text:
+            continue
+        if b.links:
+            link_chars = sum(len(t) + 1 for _h, t in b.links if t) - 1  # as if joined by spaces
+            if link_chars > 0 and link_chars >= 0.8 * len(text.lstrip("* ")):
+                if any(t and _is_other_article(h, page_url, own) for h, t in b.links):
+                    headlines += 1
+                    previous_prose = False
+                continue  # navigation, pagers, link lists: neither prose nor a break
+        words = text.count(" ") + 1
+        if words <= ERROR_BLOCK_WORDS:
+            short.append(text)
+        if words < MIN_PROSE_WORDS or footer(text):
+            continue
+        prose += words
+        if previous_prose:
+            continued += words
+        previous_prose = True
+    return Layout(headlines, prose, continued, short)
+
+
+def _is_other_article(href: str, page_url: str, own_path: str) -> bool:
+    if not any(hint in href for hint in site.ARTICLE_HREF_HINTS):  # a cheap no before urljoin and the patterns
+        return False
+    href = href.strip()
+    if href.startswith("/") and not href.startswith("//"):
+        path = href.split("#", 1)[0].split("?", 1)[0]
+    else:
+        path = site.url_path(urljoin(page_url, href))
+    return path != own_path and site.article_ref(path) is not None
+
+
+def _says_error(text: str, search: bool = True) -> bool:
+    """Does the text read like an error message? (`search=False`: only the cheap
+    keyword test, ≈ 1 µs, that every match passes; the regex costs ≈ 80 µs a page.)"""
+    low = text.casefold()
+    if not any(word in low for word in site.ERROR_PAGE_WORDS):
+        return False
+    return not search or site.ERROR_PAGE_TEXT.search(text) is not None
+
+
+def is_site_title(title: str | None) -> bool:
+    """Does the title name the site, the channel or a section, with or without
+    site-name suffixes (`Sci-Tech News - Science and Technology Daily`)?"""
+    text = " ".join((title or "").split()).casefold()
+    while text and text not in site.SITE_TITLES:
+        if not text.endswith(site.SITE_TITLE_SUFFIXES):
+            return False
+        for name in site.SITE_TITLE_SUFFIXES:
+            if text.endswith(name) and site.TITLE_SEPARATOR.search(text[: -len(name)]):
+                text = site.TITLE_SEPARATOR.sub("", text[: -len(name)])
+                break
+        else:
+            return False
+    return bool(text)
+
+
+def not_an_article(blocks: list[Block], raw: dict) -> str | None:
+    """Why the page is not an article (a short phrase for logs and messages), or None."""
+    title = raw.get("title_raw") or ""
+    if raw.get("source_line"):  # `Source: … | date | Author: …`: an article's header, never a list's or an error's
+        return f"a list or home page (title {title!r} names the site, not a story)" if is_site_title(title) else None
+    layout = layout_of(blocks, raw["url"])
+    if layout.prose_words <= MAX_ERROR_PAGE_WORDS:
+        if title and _says_error(title):
+            return f"an error page (title {title!r})"
+        short = "\n".join(layout.short_blocks)  # one search, a block a line
+        found = site.ERROR_PAGE_TEXT.search(short) if _says_error(short, search=False) else None
+        if found:
+            line = found.string.rfind("\n", 0, found.start()) + 1
+            return f"an error page ({found.string[line:].split(chr(10), 1)[0]!r})"
+    if is_site_title(title):
+        return f"a list or home page (title {title!r} names the site, not a story)"
+    if layout.headlines >= MIN_HEADLINES and layout.continued_words <= MAX_CONTINUED_WORDS:
+        return (f"a list page ({layout.headlines} headlines, {layout.continued_words} words of running text, "
+                "no Source line)")
+    return None
