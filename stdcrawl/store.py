@@ -25,7 +25,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from stdcrawl import EXTRACTOR_VERSION
+from stdcrawl import EXTRACTOR_VERSION, dedupe
 from stdcrawl.items import VERSIONED_FIELDS
 from stdcrawl.normalize import utc_now
 from stdcrawl.views import create_views
@@ -330,9 +330,9 @@ class Archive:
         """Store articles, URL fetch records, WARC capture rows and list
         memberships (list_url, article_url, position, seen_at) in one transaction.
 
-        Returns counts: new, updated, unchanged, duplicate.
+        Returns counts: new, updated, unchanged, duplicate, near_duplicate.
         """
-        counts = {"new": 0, "updated": 0, "unchanged": 0, "duplicate": 0}
+        counts = {"new": 0, "updated": 0, "unchanged": 0, "duplicate": 0, "near_duplicate": 0}
         with self.db.atomic():
             new_rows: dict[str, dict] = {}  # new articles, inserted together below
             for article in articles:
@@ -362,6 +362,11 @@ class Archive:
             self._insert_articles(list(new_rows.values()))
             new_rows.clear()
         existing = self._row("select * from articles where article_id = ?", a["article_id"])
+        if existing is None:
+            copy_of = self.near_duplicate_of(a, (new_rows or {}).values())
+            if copy_of is not None:
+                self._keep_copy(a, copy_of, crawl_id, now)
+                return "near_duplicate"
         row = {
             "article_id": a["article_id"], "canonical_url": a["canonical_url"], "url": a["url"],
             "generation": a["generation"], "section": a["section"], "section_dir": a["section_dir"],
@@ -372,7 +377,7 @@ class Archive:
             "authors_text": "; ".join(a["authors"]), "body": a["body"], "editor": a["editor"],
             "word_count": a["word_count"], "image_count": len(a["images"]),
             "images_json": _json(a["images"]), "extraction_notes": _json(a["extraction_notes"]),
-            "content_hash": content_hash(a), "fingerprint": fp,
+            "content_hash": content_hash(a), "fingerprint": fp, "title_key": dedupe.title_key(a["title"]),
             "extractor_version": a.get("extractor_version", EXTRACTOR_VERSION),
             "fetched_at": a["fetched_at"], "last_seen_at": now, "crawl_id": crawl_id,
         }
@@ -399,6 +404,7 @@ class Archive:
                         "title": existing["title"], "body": existing["body"], "authors": existing["authors"],
                         "published_at": existing["published_at"], "content_hash": existing["content_hash"],
                         "extractor_version": existing["extractor_version"], "changed_fields": _json(changed),
+                        "url": existing["canonical_url"], "kind": "earlier",
                     }
                 )
             if changed or existing["extractor_version"] != row["extractor_version"]:
@@ -425,6 +431,47 @@ class Archive:
         )
         self._alias(a["canonical_url"], aid, "canonical", now)
         return outcome
+
+    def near_duplicate_of(self, a: dict, pending: Iterable[dict] = ()) -> dict | None:
+        """The article, stored or among `pending` (articles or rows not yet
+        written), that `a` is a lightly edited copy of (dedupe.py), or None.
+        Candidates share its normalized title and day: an indexed lookup, a
+        handful of rows at most."""
+        day = dedupe.day_of(a.get("published_at"), a.get("published_precision"))
+        if day is None:
+            return None
+        key = dedupe.title_key(a["title"])
+        candidates = list(self.db.query(
+            """select article_id, canonical_url, title, body, authors, published_at, published_precision,
+                      content_hash, extractor_version
+               from articles where title_key = ? and substr(published_at, 1, 10) = ?""",
+            [key, day],
+        ))
+        candidates += [r for r in pending
+                       if (r["published_at"] or "")[:10] == day and dedupe.title_key(r["title"]) == key]
+        best = dedupe.best_copy(a, candidates)
+        if best is None:
+            return None
+        return next(c for c in candidates if c["article_id"] == best[0])
+
+    def _keep_copy(self, a: dict, twin: dict, crawl_id: int | None, now: str) -> None:
+        """A near-duplicate copy: its URL leads to `twin`, its text is kept in
+        `article_versions` (kind `copy`) unless that same text is there already."""
+        self._alias(a["canonical_url"], twin["article_id"], "near_duplicate", now)
+        digest = content_hash(a)
+        seen = self.db.execute(
+            "select 1 from article_versions where article_id = ? and url = ? and content_hash = ? limit 1",
+            [twin["article_id"], a["canonical_url"], digest],
+        ).fetchone()
+        if seen:
+            return
+        mine = {"title": a["title"], "body": a["body"], "authors": _json(a["authors"]), "published_at": a["published_at"]}
+        self.db["article_versions"].insert({
+            "article_id": twin["article_id"], "replaced_at": now, "crawl_id": crawl_id, **mine,
+            "content_hash": digest, "extractor_version": a.get("extractor_version", EXTRACTOR_VERSION),
+            "changed_fields": _json([k for k in VERSIONED_FIELDS if mine[k] != twin[k]]),
+            "url": a["canonical_url"], "kind": "copy",
+        })
 
     def _insert_articles(self, rows: list[dict]) -> None:
         """New article rows (same keys), many to a statement.
@@ -544,6 +591,29 @@ def _create_list_items(db: sqlite_utils.Database) -> None:
     db["list_items"].create_index(["article_url"], if_not_exists=True)
 
 
+def _add_near_duplicates(db: sqlite_utils.Database) -> None:
+    """Near-duplicate copies (dedupe.py): `articles.title_key` (indexed, the
+    lookup of candidates), `article_versions.url` and `.kind` (`earlier` text
+    or a `copy` at another URL). Existing rows are filled in; running it
+    twice changes nothing."""
+    if "title_key" not in db["articles"].columns_dict:
+        db["articles"].add_column("title_key", str)
+    db.conn.executemany(
+        "update articles set title_key = ? where article_id = ?",
+        [(dedupe.title_key(title), aid)
+         for aid, title in db.execute("select article_id, title from articles where title_key is null")],
+    )
+    db["articles"].create_index(["title_key"], if_not_exists=True)
+    for column in ("url", "kind"):
+        if column not in db["article_versions"].columns_dict:
+            db["article_versions"].add_column(column, str)
+    db.execute(
+        """update article_versions set kind = 'earlier',
+               url = (select canonical_url from articles a where a.article_id = article_versions.article_id)
+           where kind is null"""
+    )
+
+
 #: The schema's history: (version, migration). A new table or column is a new
 #: entry here and a line at the top of CHANGELOG.md.
 MIGRATIONS = [
@@ -551,5 +621,6 @@ MIGRATIONS = [
     (2, _create_fts_update_trigger),  # v1 archives reindexed identical text on full-row updates
     (3, _create_captures),  # the WARC index (issue 4)
     (4, _create_list_items),  # which list showed which article (section inference)
+    (5, _add_near_duplicates),  # near-duplicate copies merged into one article (issue 11)
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]

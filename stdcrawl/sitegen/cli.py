@@ -27,11 +27,15 @@ def main(argv: list[str] | None = None) -> int:
     sy.add_argument("--per-page", type=int, default=20)
     sy.add_argument("--end", type=dt.date.fromisoformat, default=None, help="last G4 date (default today)")
     sy.add_argument("--clean", action="store_true", help="empty OUT first")
+    sy.add_argument("--copies", type=int, default=0,
+                    help="add N lightly edited copies of stories and N same-title different stories (copies.py)")
     args = parser.parse_args(argv)
     if args.command == "fixtures":
         manifest = build_fixtures(args.dir)
         print(f"{len(manifest['pages'])} pages, {manifest['expected_article_count']} articles expected -> {args.dir}")
     else:
-        site = generate_site(args.out, args.n, args.seed, end=args.end, per_page=args.per_page, clean=args.clean)
-        print(f"{len(site['articles'])} articles, {len(site['list_pages'])} list pages -> {args.out}")
+        site = generate_site(args.out, args.n, args.seed, end=args.end, per_page=args.per_page, clean=args.clean,
+                             copies=args.copies)
+        print(f"{len(site['articles'])} articles ({len(site.get('copies', []))} copies and same-title stories), "
+              f"{len(site['list_pages'])} list pages -> {args.out}")
     return 0
