@@ -363,7 +363,7 @@ class Archive:
             new_rows.clear()
         existing = self._row("select * from articles where article_id = ?", a["article_id"])
         if existing is None:
-            copy_of = self.near_duplicate_of(a, (new_rows or {}).values())
+            copy_of = self._copy_owner(a) or self.near_duplicate_of(a, (new_rows or {}).values())
             if copy_of is not None:
                 self._keep_copy(a, copy_of, crawl_id, now)
                 return "near_duplicate"
@@ -453,6 +453,15 @@ class Archive:
         if best is None:
             return None
         return next(c for c in candidates if c["article_id"] == best[0])
+
+    def _copy_owner(self, a: dict) -> dict | None:
+        """The article `a`'s URL already leads to as a copy: once a copy, always
+        one, even after its story was corrected out of resemblance."""
+        return self._row(
+            """select a.article_id, a.title, a.body from article_urls u join articles a on a.article_id = u.article_id
+               where u.url = ? and u.article_id != ?""",
+            a["canonical_url"], a["article_id"],
+        )
 
     def _keep_copy(self, a: dict, twin: dict, crawl_id: int | None, now: str) -> None:
         """A near-duplicate copy: its URL leads to `twin`, its text is kept in

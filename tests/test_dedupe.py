@@ -70,6 +70,13 @@ def test_a_copy_at_another_url_joins_its_story_and_keeps_its_text_once(archive):
     assert archive.known_article_url(copy["canonical_url"])
 
 
+def test_a_copy_stays_a_copy_after_its_story_was_corrected(archive):
+    archive.write_batch([story(1), story(2, body=copy_of())], [], 1)
+    archive.write_batch([story(1, title="Solid-state Battery Plant Opens in Guangdong")], [], 2)
+    assert archive.write_batch([story(2, body=copy_of())], [], 3)["near_duplicate"] == 1
+    assert archive.count("articles") == 1
+
+
 def test_a_copy_in_the_same_batch_as_its_story_joins_it(archive):
     counts = archive.write_batch([story(1), story(2, body=copy_of())], [], 1)
     assert (counts["new"], counts["near_duplicate"]) == (1, 1)
