@@ -16,15 +16,17 @@ headlines, "Top News", no Source line) does not trip it:
 - a site title: the title names the site, the channel or a section
   (`site.SITE_TITLES`), as list and home pages do, never a story;
 - a list layout: no Source line, at least `MIN_HEADLINES` blocks that are
-  just a link to another article, and almost no prose that continues prose
-  (`MAX_CONTINUED_WORDS`): a list's summaries each follow a headline, while
-  an article's paragraphs follow one another.
+  just a link to another article (maybe with a date), and almost no prose
+  that continues prose (`MAX_CONTINUED_WORDS`; a block of links breaks it): a
+  list's summaries each follow a headline, while an article's paragraphs
+  follow one another.
 
 Site knowledge (titles, phrases) lives in `site.py`; the thresholds here.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
@@ -34,8 +36,8 @@ from stdcrawl.loaders import Block
 #: A list page shows at least this many headlines (fixture lists: 2–31; an
 #: article page's "Top News" shows 2).
 MIN_HEADLINES = 5
-#: Words of prose that follow other prose: 0–8 on the fixture list pages, 60+
-#: on every fixture article (the shortest body is 72 words).
+#: Words of prose that follow other prose: 0–12 on the fixture list pages, 54+
+#: on every fixture article without a Source line, 204+ on 2,000 synthetic ones.
 MAX_CONTINUED_WORDS = 30
 #: An error page says little; a short brief still has more prose than this.
 MAX_ERROR_PAGE_WORDS = 150
@@ -43,6 +45,8 @@ MAX_ERROR_PAGE_WORDS = 150
 ERROR_BLOCK_WORDS = 15
 #: A block shorter than this is neither prose nor a break (labels, dates, pagers).
 MIN_PROSE_WORDS = 4
+#: Words (with a letter) a block of links may hold besides them: "Views", "new", a unit.
+MAX_WORDS_BESIDE_LINKS = 3
 
 
 @dataclass(slots=True)
@@ -66,13 +70,11 @@ def layout_of(blocks: list[Block], page_url: str) -> Layout:
         text = b.text
         if not text:
             continue
-        if b.links:
-            link_chars = sum(len(t) + 1 for _h, t in b.links if t) - 1  # as if joined by spaces
-            if link_chars > 0 and link_chars >= 0.8 * len(text.lstrip("* ")):
-                if any(t and _is_other_article(h, page_url, own) for h, t in b.links):
-                    headlines += 1
-                    previous_prose = False
-                continue  # navigation, pagers, link lists: neither prose nor a break
+        if b.links and _mostly_links(text, b.links):
+            if any(t and _is_other_article(h, page_url, own) for h, t in b.links):
+                headlines += 1
+            previous_prose = False  # navigation, link lists, headlines: a break in the running text
+            continue
         words = text.count(" ") + 1
         if words <= ERROR_BLOCK_WORDS:
             short.append(text)
@@ -83,6 +85,21 @@ def layout_of(blocks: list[Block], page_url: str) -> Layout:
             continued += words
         previous_prose = True
     return Layout(headlines, prose, continued, short)
+
+
+def _mostly_links(text: str, links: list[tuple[str, str]]) -> bool:
+    """Is the block its links' text, give or take separators and a date or a
+    count (`Headline 2026-02-03 10:00`, `A | B | C`)?"""
+    rest = text
+    for _href, link_text in links:
+        if link_text:
+            rest = rest.replace(link_text, "", 1)
+    if rest == text:
+        return False
+    return len(rest) < 3 or len(_WORDS_WITH_LETTERS.findall(rest)) <= MAX_WORDS_BESIDE_LINKS
+
+
+_WORDS_WITH_LETTERS = re.compile(r"[^\W\d_]+")
 
 
 def _is_other_article(href: str, page_url: str, own_path: str) -> bool:

@@ -56,6 +56,29 @@ def test_a_list_page_with_a_title_of_its_own_is_known_by_its_layout():
     assert reason and reason.startswith("a list page")
 
 
+def full_weight(inner: str, title: str) -> str:
+    """A page with the chrome of a real news page around `inner`: a Chinese top bar,
+    a menu of 60 links, a dated sidebar, a comment widget, a footer with a cookie notice."""
+    menu = "".join(f'<li><a href="/English/News/common_list.shtml?m={i}">Menu {i}</a></li>' for i in range(60))
+    footer = "".join(f'<li><a href="/about/{i}.html">Footer link {i}</a></li>' for i in range(35))
+    return (f"<html><head><title>{title}</title><script>var s = 'Source: X | 2024-01-01 10:00:00 | Author: Y';</script>"
+            f'</head><body><div><a href="/">科技日报</a> <a href="/">中国科技网</a> <a href="/login">登录</a></div>'
+            f"<ul>{menu}</ul>{sidebar(15, 3)}{inner}<div><h3>Comments</h3><p>0 comments</p>"
+            f"<p>Please sign in to comment on this story.</p></div>{sidebar(15, 4)}<ul>{footer}</ul>"
+            "<p>We use cookies to improve your experience on this site. By continuing you accept them.</p>"
+            "<p>京ICP备08002461号 违法和不良信息举报电话:010-58884152</p></body></html>")
+
+
+def test_full_weight_pages_are_told_right():
+    items = "".join(f'<li><a href="/web/English/2026-02/0{k}/content_31200{k}.html">Story {k} of the week</a>'
+                    f"<time>2026-02-0{k}</time><p>{PARAGRAPH}</p></li>" for k in range(1, 7))
+    assert why(full_weight(f"<ul>{items}</ul>", "Global Partners")).startswith("a list page")
+    assert why(full_weight("<h2>Sorry, the page you requested does not exist.</h2>", "STDaily English")).startswith(
+        "an error page")
+    article = f"<h1>Quantum Sensor Reads the Brain</h1><p>By LI Ming</p><p>{PARAGRAPH}</p><p>{PARAGRAPH}</p>"
+    assert why(full_weight(article, "Quantum Sensor Reads the Brain_中国科技网")) is None
+
+
 @pytest.mark.parametrize("html", [
     "<html><head><title>404 Not Found</title></head><body><h1>Not Found</h1></body></html>",
     "<html><head><title>Science and Technology Daily</title></head><body><h3>404</h3>"
