@@ -435,8 +435,8 @@ class Archive:
     def near_duplicate_of(self, a: dict, pending: Iterable[dict] = ()) -> dict | None:
         """The article, stored or among `pending` (articles or rows not yet
         written), that `a` is a lightly edited copy of (dedupe.py), or None.
-        Candidates share its normalized title and day: an indexed lookup, a
-        handful of rows at most."""
+        Candidates share its normalized title and day: one range of the
+        (title_key, published_at) index, a handful of rows at most."""
         day = dedupe.day_of(a.get("published_at"), a.get("published_precision"))
         if day is None:
             return None
@@ -444,8 +444,8 @@ class Archive:
         candidates = list(self.db.query(
             """select article_id, canonical_url, title, body, authors, published_at, published_precision,
                       content_hash, extractor_version
-               from articles where title_key = ? and substr(published_at, 1, 10) = ?""",
-            [key, day],
+               from articles where title_key = ? and published_at between ? and ?""",
+            [key, day, day + "Z"],  # every ISO time of that day sorts between these
         ))
         candidates += [r for r in pending
                        if (r["published_at"] or "")[:10] == day and dedupe.title_key(r["title"]) == key]
@@ -601,8 +601,8 @@ def _create_list_items(db: sqlite_utils.Database) -> None:
 
 
 def _add_near_duplicates(db: sqlite_utils.Database) -> None:
-    """Near-duplicate copies (dedupe.py): `articles.title_key` (indexed, the
-    lookup of candidates), `article_versions.url` and `.kind` (`earlier` text
+    """Near-duplicate copies (dedupe.py): `articles.title_key` (indexed with
+    `published_at`: the lookup of candidates), `article_versions.url` and `.kind` (`earlier` text
     or a `copy` at another URL). Existing rows are filled in; running it
     twice changes nothing."""
     if "title_key" not in db["articles"].columns_dict:
@@ -612,7 +612,7 @@ def _add_near_duplicates(db: sqlite_utils.Database) -> None:
         [(dedupe.title_key(title), aid)
          for aid, title in db.execute("select article_id, title from articles where title_key is null")],
     )
-    db["articles"].create_index(["title_key"], if_not_exists=True)
+    db["articles"].create_index(["title_key", "published_at"], if_not_exists=True)
     for column in ("url", "kind"):
         if column not in db["article_versions"].columns_dict:
             db["article_versions"].add_column(column, str)
