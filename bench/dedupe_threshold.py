@@ -27,7 +27,8 @@ import random
 import zlib
 from pathlib import Path
 
-from stdcrawl import dedupe, sitegen
+from stdcrawl import sitegen
+from stdcrawl.archive import near_duplicates as dedupe
 from stdcrawl.sitegen.copies import EDITS, light_edit
 from stdcrawl.sitegen.records import SiteIndex
 

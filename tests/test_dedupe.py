@@ -9,8 +9,8 @@ import sqlite3
 import pytest
 import sqlite_utils
 
-from stdcrawl import dedupe
-from stdcrawl.store import MIGRATIONS, Archive
+from stdcrawl.archive import near_duplicates as dedupe
+from stdcrawl.archive.store import MIGRATIONS, Archive
 
 from .test_store import make_article
 

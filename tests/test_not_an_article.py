@@ -13,8 +13,8 @@ import sqlite3
 
 from stdcrawl import sitegen
 from stdcrawl.fixture_server import FixtureServer
-from stdcrawl.reparse import reparse
-from stdcrawl.warc import WarcReader
+from stdcrawl.archive.reparse import reparse
+from stdcrawl.archive.warc import WarcReader
 
 from .conftest import run_stdcrawl
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 from scrapy.http import HtmlResponse
 
-from stdcrawl.extract import raw_from_response
-from stdcrawl.page_kind import is_site_title
+from stdcrawl.extract.page import raw_from_response
+from stdcrawl.extract.page_kind import is_site_title
 
 from .conftest import load_fixture, manifest
 

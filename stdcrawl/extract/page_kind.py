@@ -30,8 +30,8 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
-from stdcrawl import site
-from stdcrawl.loaders import Block
+from stdcrawl.extract import site
+from stdcrawl.extract.loaders import Block
 
 #: A list page shows at least this many headlines (fixture lists: 2–31; an
 #: article page's "Top News" shows 2).
