@@ -1,6 +1,6 @@
 """Every field of every fixture article against its golden file.
 
-When the live markup turns out to differ from our guess, `stdcrawl/site.py`
+When the live markup turns out to differ from our guess, `stdcrawl/extract/site.py`
 is the one file to change, and this test says which fields moved.
 """
 

@@ -9,7 +9,8 @@ import datetime as dt
 import json
 import sqlite3
 
-from stdcrawl import site, sitegen
+from stdcrawl import sitegen
+from stdcrawl.extract import site
 from stdcrawl.fixture_server import FixtureServer
 from stdcrawl.sitegen.copies import with_copies
 

@@ -4,7 +4,7 @@ The live markup was never observed, so nothing here hangs on a class name.
 A page is first read as a *text layout*: its text blocks in document order
 (what a reader sees, one block per paragraph, heading, list item, caption),
 each with the images and links it holds. The fields are then found by the
-anchors every page of the site shows (`site.py`): the `position:` breadcrumb,
+anchors every page of the site shows (its profile, `site.py`): the `position:` breadcrumb,
 the `Source: … | date | Author: …` line, the headline, "Top News", the
 Copyright footer. The body is the run of blocks between the source line and
 "Top News"/the footer.
@@ -28,6 +28,7 @@ from parsel import Selector
 
 from stdcrawl.extract import site
 from stdcrawl.extract.items import Image, RawArticle, Related
+from stdcrawl.extract.site import STDAILY_ENGLISH, SiteProfile
 
 
 @dataclass(slots=True)
@@ -46,14 +47,14 @@ def _flat(text: str) -> str:
     return " ".join(text.split())
 
 
-def text_layout(root: etree._Element) -> list[Block]:
+def text_layout(root: etree._Element, profile: SiteProfile = STDAILY_ENGLISH) -> list[Block]:
     """The page's text blocks, in document order."""
     blocks: list[Block] = []
     body = root.find("body")
     if body is None:
         body = root
-    skip_tags, block_tags = site.SKIP_TAGS, site.BLOCK_TAGS
-    centered_style, caption_class = site.CENTERED_STYLE.search, site.CAPTION_CLASS.search
+    skip_tags, block_tags = profile.skip_tags, profile.block_tags
+    centered_style, caption_class = profile.centered_style.search, profile.caption_class.search
 
     def new_block(el, tag: str) -> Block:
         style = el.get("style")
@@ -144,46 +145,49 @@ def _first(sel: Selector, xpaths: tuple[str, ...]) -> str | None:
     return None
 
 
-def _is_caption(block: Block) -> bool:
+def _is_caption(block: Block, profile: SiteProfile = STDAILY_ENGLISH) -> bool:
     if block.images or not block.text or len(block.text) > 600:
         return False
-    return block.centered or block.captionish or bool(site.CAPTION_CREDIT.search(block.text))
+    return block.centered or block.captionish or bool(profile.caption_credit.search(block.text))
 
 
 class ArticleLoader:
     """Pulls the raw fields of one article page (see RawArticle)."""
 
-    def __init__(self, selector: Selector, url: str):
+    def __init__(self, selector: Selector, url: str, profile: SiteProfile = STDAILY_ENGLISH):
         self.sel = selector
         self.url = url
-        self.blocks = text_layout(selector.root)
+        self.site = profile
+        self.blocks = text_layout(selector.root, profile)
 
     def load(self) -> RawArticle:
         blocks = self.blocks
-        crumb_i = next((i for i, b in enumerate(blocks) if site.BREADCRUMB_ANCHOR.match(b.text)), None)
+        p = self.site
+        crumb_i = next((i for i, b in enumerate(blocks) if p.breadcrumb_anchor.match(b.text)), None)
         src_i, source_line = None, None
+        precheck = p.source_precheck
         for i, b in enumerate(blocks):
-            if "Source" in b.text or "source" in b.text:
-                m = site.SOURCE_LINE.search(b.text)
+            if any(word in b.text for word in precheck):
+                m = p.source_line.search(b.text)
                 if m:
                     src_i, source_line = i, m.groupdict()
                     break
         title_raw, title_i = self._title(blocks, src_i)
         start = max(i for i in (crumb_i, src_i, title_i, -1) if i is not None) + 1
         end = next(
-            (i for i in range(start, len(blocks)) if site.RELATED_HEADING.match(blocks[i].text) or site.FOOTER_START.match(blocks[i].text)),
+            (i for i in range(start, len(blocks)) if p.related_heading.match(blocks[i].text) or p.footer_start.match(blocks[i].text)),
             len(blocks),
         )
         byline, paragraphs, images, editor = self._body(blocks[start:end])
-        related_i = end if end < len(blocks) and site.RELATED_HEADING.match(blocks[end].text) else None
-        crumb = site.BREADCRUMB_ANCHOR.match(blocks[crumb_i].text).group("crumbs") if crumb_i is not None else None
+        related_i = end if end < len(blocks) and p.related_heading.match(blocks[end].text) else None
+        crumb = p.breadcrumb_anchor.match(blocks[crumb_i].text).group("crumbs") if crumb_i is not None else None
         return RawArticle(
             kind="raw_article",
             url=self.url,
             breadcrumb_raw=crumb,
             title_raw=title_raw,
             source_line=source_line,
-            meta_published=_first(self.sel, site.PUBLISHED_META_XPATHS),
+            meta_published=_first(self.sel, p.published_meta_xpaths),
             byline_raw=byline,
             paragraphs=paragraphs,
             images=images,
@@ -197,17 +201,18 @@ class ArticleLoader:
                 return b.text, i
         if src_i:
             prev = blocks[src_i - 1]
-            if not site.BREADCRUMB_ANCHOR.match(prev.text):
+            if not self.site.breadcrumb_anchor.match(prev.text):
                 return prev.text, src_i - 1
-        meta = _first(self.sel, site.TITLE_XPATHS[1:])
+        meta = _first(self.sel, self.site.title_xpaths[1:])
         if meta:
             return meta, None
         title = self.sel.xpath("//title/text()").get()
         if title and _flat(title):
-            return site.TITLE_SUFFIX.sub("", _flat(title)), None
+            return self.site.title_suffix.sub("", _flat(title)), None
         return None, None
 
     def _body(self, blocks: list[Block]) -> tuple[str, list[str], list[Image], str]:
+        p = self.site
         byline, editor = "", ""
         paragraphs: list[str] = []
         images: list[Image] = []
@@ -220,20 +225,20 @@ class ArticleLoader:
                     images.append(Image(src=urljoin(self.url, src), caption=""))
                 if b.text:
                     images[-1]["caption"] = b.text
-                elif i + 1 < len(blocks) and _is_caption(blocks[i + 1]):
+                elif i + 1 < len(blocks) and _is_caption(blocks[i + 1], p):
                     images[-1]["caption"] = blocks[i + 1].text
                     skip.add(i + 1)
                 continue
             text = b.text
-            if not byline and not paragraphs and site.BYLINE.match(text) and len(text.split()) <= 12:
+            if not byline and not paragraphs and p.byline.match(text) and len(text.split()) <= p.byline_max_words:
                 byline = text
                 continue
-            m = site.EDITOR_LINE.match(text)
+            m = p.editor_line.match(text)
             if m:
                 editor = m.group("name")
                 continue
             # cheapest test first: the credit regex costs ≈ 6 µs a paragraph
-            if len(text) < 400 and _is_caption(b) and site.CAPTION_CREDIT.search(text):
+            if len(text) < 400 and _is_caption(b, p) and p.caption_credit.search(text):
                 images.append(Image(src="", caption=text))
                 continue
             paragraphs.append(f"* {text}" if b.tag == "li" else text)
@@ -242,7 +247,7 @@ class ArticleLoader:
     def _related(self, blocks: list[Block]) -> list[Related]:
         items: list[Related] = []
         for b in blocks:
-            if site.FOOTER_START.match(b.text):
+            if self.site.footer_start.match(b.text):
                 break
             link = next(((h, t) for h, t in b.links if t), None)
             if link and _flat(b.text) == link[1]:
@@ -261,7 +266,7 @@ class ListPage:
     list_links: list[tuple[str, str]]  # (absolute url, link text)
 
 
-def load_list_page(selector: Selector, url: str) -> ListPage:
+def load_list_page(selector: Selector, url: str, profile: SiteProfile = STDAILY_ENGLISH) -> ListPage:
     """Links of a list page: articles in order, and the list pages it links."""
     crumb = None
     articles: list[tuple[str, str]] = []
@@ -274,30 +279,30 @@ def load_list_page(selector: Selector, url: str) -> ListPage:
         absolute = urljoin(url, href.strip())
         text = _flat(a.xpath("string()")) or _flat(a.get("title") or "")
         path = site.url_path(absolute)
-        if site.article_ref(path):
+        if profile.article_ref(path):
             if path not in seen:
                 seen.add(path)
                 articles.append((absolute, text))
-        elif site.is_list_path(path):
+        elif profile.is_list_path(path):
             lists.append((absolute, text))
-    for block in text_layout(selector.root):
-        m = site.BREADCRUMB_ANCHOR.match(block.text)
+    for block in text_layout(selector.root, profile):
+        m = profile.breadcrumb_anchor.match(block.text)
         if m:
             crumb = m.group("crumbs")
             break
     return ListPage(crumb, articles, lists)
 
 
-def recover_encoding(text: str, body: bytes) -> str | None:
-    """The page decoded as GB18030 when its declared encoding was wrong.
+def recover_encoding(text: str, body: bytes, fallback: str | None = site.ENCODING_FALLBACK) -> str | None:
+    """The page decoded in the site's fallback encoding (GB18030) when its declared encoding was wrong.
 
     A page whose bytes are GBK but whose header or meta says UTF-8 decodes
     into replacement characters; when GB18030 decodes the bytes cleanly and
     loses none, that is what the page was. None when nothing was wrong.
     """
-    if text.count("\ufffd") < 3:
+    if fallback is None or text.count("\ufffd") < 3:
         return None
     try:
-        return body.decode("gb18030")
+        return body.decode(fallback)
     except UnicodeDecodeError:
         return None

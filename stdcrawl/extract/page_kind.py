@@ -12,16 +12,17 @@ own and each written so that a real article page (with menus, sidebars of
 headlines, "Top News", no Source line) does not trip it:
 
 - an error page: a page with little prose whose title or a short block says
-  the page does not exist (`site.ERROR_PAGE_TEXT`);
+  the page does not exist (`SiteProfile.error_page_text`);
 - a site title: the title names the site, the channel or a section
-  (`site.SITE_TITLES`), as list and home pages do, never a story;
+  (`SiteProfile.list_titles`), as list and home pages do, never a story;
 - a list layout: no Source line, at least `MIN_HEADLINES` blocks that are
   just a link to another article (maybe with a date), and almost no prose
   that continues prose (`MAX_CONTINUED_WORDS`; a block of links breaks it): a
   list's summaries each follow a headline, while an article's paragraphs
   follow one another.
 
-Site knowledge (titles, phrases) lives in `site.py`; the thresholds here.
+Site knowledge (titles, phrases, article links) lives in the site profile
+(`extract/site.py`); the thresholds here.
 """
 
 from __future__ import annotations
@@ -30,8 +31,8 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
-from stdcrawl.extract import site
 from stdcrawl.extract.loaders import Block
+from stdcrawl.extract.site import STDAILY_ENGLISH, SiteProfile, url_path
 
 #: A list page shows at least this many headlines (fixture lists: 2–31; an
 #: article page's "Top News" shows 2).
@@ -59,19 +60,19 @@ class Layout:
     short_blocks: list[str]  # blocks of at most ERROR_BLOCK_WORDS words: where an error message would be
 
 
-def layout_of(blocks: list[Block], page_url: str) -> Layout:
+def layout_of(blocks: list[Block], page_url: str, profile: SiteProfile = STDAILY_ENGLISH) -> Layout:
     """Count the prose and the headline blocks of a page's text blocks, in one pass."""
-    own = site.url_path(page_url)
+    own = url_path(page_url)
     headlines = prose = continued = 0
     short: list[str] = []
     previous_prose = False
-    footer = site.FOOTER_START.match
+    footer = profile.footer_start.match
     for b in blocks:
         text = b.text
         if not text:
             continue
         if b.links and _mostly_links(text, b.links):
-            if any(t and _is_other_article(h, page_url, own) for h, t in b.links):
+            if any(t and _is_other_article(h, page_url, own, profile) for h, t in b.links):
                 headlines += 1
             previous_prose = False  # navigation, link lists, headlines: a break in the running text
             continue
@@ -102,57 +103,58 @@ def _mostly_links(text: str, links: list[tuple[str, str]]) -> bool:
 _WORDS_WITH_LETTERS = re.compile(r"[^\W\d_]+")
 
 
-def _is_other_article(href: str, page_url: str, own_path: str) -> bool:
-    if not any(hint in href for hint in site.ARTICLE_HREF_HINTS):  # a cheap no before urljoin and the patterns
+def _is_other_article(href: str, page_url: str, own_path: str, profile: SiteProfile) -> bool:
+    if not any(hint in href for hint in profile.article_href_hints):  # a cheap no before urljoin and the patterns
         return False
     href = href.strip()
     if href.startswith("/") and not href.startswith("//"):
         path = href.split("#", 1)[0].split("?", 1)[0]
     else:
-        path = site.url_path(urljoin(page_url, href))
-    return path != own_path and site.article_ref(path) is not None
+        path = url_path(urljoin(page_url, href))
+    return path != own_path and profile.article_ref(path) is not None
 
 
-def _says_error(text: str, search: bool = True) -> bool:
+def _says_error(text: str, profile: SiteProfile, search: bool = True) -> bool:
     """Does the text read like an error message? (`search=False`: only the cheap
     keyword test, ≈ 1 µs, that every match passes; the regex costs ≈ 80 µs a page.)"""
     low = text.casefold()
-    if not any(word in low for word in site.ERROR_PAGE_WORDS):
+    if not any(word in low for word in profile.error_page_words):
         return False
-    return not search or site.ERROR_PAGE_TEXT.search(text) is not None
+    return not search or profile.error_page_text.search(text) is not None
 
 
-def is_site_title(title: str | None) -> bool:
+def is_site_title(title: str | None, profile: SiteProfile = STDAILY_ENGLISH) -> bool:
     """Does the title name the site, the channel or a section, with or without
     site-name suffixes (`Sci-Tech News - Science and Technology Daily`)?"""
     text = " ".join((title or "").split()).casefold()
-    while text and text not in site.SITE_TITLES:
-        if not text.endswith(site.SITE_TITLE_SUFFIXES):
+    titles, suffixes, separator = profile.list_titles, profile.site_title_suffixes, profile.title_separator
+    while text and text not in titles:
+        if not text.endswith(suffixes):
             return False
-        for name in site.SITE_TITLE_SUFFIXES:
-            if text.endswith(name) and site.TITLE_SEPARATOR.search(text[: -len(name)]):
-                text = site.TITLE_SEPARATOR.sub("", text[: -len(name)])
+        for name in suffixes:
+            if text.endswith(name) and separator.search(text[: -len(name)]):
+                text = separator.sub("", text[: -len(name)])
                 break
         else:
             return False
     return bool(text)
 
 
-def not_an_article(blocks: list[Block], raw: dict) -> str | None:
+def not_an_article(blocks: list[Block], raw: dict, profile: SiteProfile = STDAILY_ENGLISH) -> str | None:
     """Why the page is not an article (a short phrase for logs and messages), or None."""
     title = raw.get("title_raw") or ""
     if raw.get("source_line"):  # `Source: … | date | Author: …`: an article's header, never a list's or an error's
-        return f"a list or home page (title {title!r} names the site, not a story)" if is_site_title(title) else None
-    layout = layout_of(blocks, raw["url"])
+        return f"a list or home page (title {title!r} names the site, not a story)" if is_site_title(title, profile) else None
+    layout = layout_of(blocks, raw["url"], profile)
     if layout.prose_words <= MAX_ERROR_PAGE_WORDS:
-        if title and _says_error(title):
+        if title and _says_error(title, profile):
             return f"an error page (title {title!r})"
         short = "\n".join(layout.short_blocks)  # one search, a block a line
-        found = site.ERROR_PAGE_TEXT.search(short) if _says_error(short, search=False) else None
+        found = profile.error_page_text.search(short) if _says_error(short, profile, search=False) else None
         if found:
             line = found.string.rfind("\n", 0, found.start()) + 1
             return f"an error page ({found.string[line:].split(chr(10), 1)[0]!r})"
-    if is_site_title(title):
+    if is_site_title(title, profile):
         return f"a list or home page (title {title!r} names the site, not a story)"
     if layout.headlines >= MIN_HEADLINES and layout.continued_words <= MAX_CONTINUED_WORDS:
         return (f"a list page ({layout.headlines} headlines, {layout.continued_words} words of running text, "
