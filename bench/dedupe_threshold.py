@@ -1,6 +1,6 @@
 """How alike are two copies of one story, and two stories that share a title?
 
-Measures the body similarity `stdcrawl.dedupe` uses for near-duplicates on
+Measures the body similarity `stdcrawl.archive.near_duplicates` uses for near-duplicates on
 two populations and prints, per measure, the lowest score of a copy and the
 highest score of a different story:
 
@@ -28,7 +28,7 @@ import zlib
 from pathlib import Path
 
 from stdcrawl import sitegen
-from stdcrawl.archive import near_duplicates as dedupe
+from stdcrawl.archive import near_duplicates
 from stdcrawl.sitegen.copies import EDITS, light_edit
 from stdcrawl.sitegen.records import SiteIndex
 
@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _shingles(body: str, k: int) -> set[int]:
-    words = dedupe._WORD.findall(body.casefold())
+    words = near_duplicates._WORD.findall(body.casefold())
     return {zlib.crc32(" ".join(words[i:i + k]).encode()) for i in range(max(1, len(words) - k + 1))}
 
 
@@ -110,9 +110,9 @@ def main() -> None:
     changed = sorted(_changed_share(a, b) for _, a, b in copies)
     print(f"share of words changed in a copy: median {changed[len(changed) // 2]:.1%}, "
           f"99th percentile {changed[len(changed) * 99 // 100]:.1%}, most {changed[-1]:.1%}")
-    chosen = MEASURES[f"jaccard-{dedupe.SHINGLE_WORDS}"]
+    chosen = MEASURES[f"jaccard-{near_duplicates.SHINGLE_WORDS}"]
     worst = min(copies, key=lambda t: chosen(t[1], t[2]))
-    print(f"lowest copy under jaccard-{dedupe.SHINGLE_WORDS}: {chosen(worst[1], worst[2]):.3f} ({worst[0]}, "
+    print(f"lowest copy under jaccard-{near_duplicates.SHINGLE_WORDS}: {chosen(worst[1], worst[2]):.3f} ({worst[0]}, "
           f"{len(worst[1].split())} words)")
     by_label: dict[str, float] = {}
     for label, a, b in others:

@@ -1,4 +1,4 @@
-"""Near-duplicate rules (dedupe.py) and how the archive keeps a copy: one
+"""Near-duplicate rules (archive/near_duplicates.py) and how the archive keeps a copy: one
 article, every URL, each copy's text once; never a merge of two stories."""
 
 from __future__ import annotations

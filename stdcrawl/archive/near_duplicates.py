@@ -2,8 +2,9 @@
 
 The same story is often published twice (a G2 and a G3 URL, a repost) and
 lightly edited between the copies: a sentence added, a word changed, a
-caption moved. Byte-identical copies share a fingerprint (`store.fingerprint`);
-these do not. Two articles are copies of one story when
+caption moved. Byte-identical copies share a fingerprint (`store.fingerprint`,
+found by `dedupe.Deduper`); these do not. Two articles are copies of one story
+when
 
 - their titles are the same once normalized (`title_key`: case, spacing and
   punctuation ignored),

@@ -26,7 +26,7 @@ from pathlib import Path
 import sqlite_utils
 
 from stdcrawl import EXTRACTOR_VERSION
-from stdcrawl.archive import near_duplicates as dedupe
+from stdcrawl.archive import near_duplicates
 from stdcrawl.extract.items import VERSIONED_FIELDS
 from stdcrawl.extract.normalize import utc_now
 from stdcrawl.extract.site import STDAILY_ENGLISH, SiteProfile, url_path
@@ -234,7 +234,7 @@ class Archive(CrawlState, CapturesIndex):
             "authors_text": "; ".join(a["authors"]), "body": a["body"], "editor": a["editor"],
             "word_count": a["word_count"], "image_count": len(a["images"]),
             "images_json": _json(a["images"]), "extraction_notes": _json(a["extraction_notes"]),
-            "content_hash": content_hash(a), "fingerprint": fp, "title_key": dedupe.title_key(a["title"]),
+            "content_hash": content_hash(a), "fingerprint": fp, "title_key": near_duplicates.title_key(a["title"]),
             "extractor_version": a.get("extractor_version", EXTRACTOR_VERSION),
             "fetched_at": a["fetched_at"], "last_seen_at": now, "crawl_id": crawl_id,
             "site": a.get("site", STDAILY_ENGLISH.name),
@@ -296,10 +296,10 @@ class Archive(CrawlState, CapturesIndex):
         (near_duplicates.py), or None. Candidates share its normalized title
         and day: one range of the (title_key, published_at) index, a handful
         of rows at most."""
-        day = dedupe.day_of(a.get("published_at"), a.get("published_precision"))
+        day = near_duplicates.day_of(a.get("published_at"), a.get("published_precision"))
         if day is None:
             return None
-        key = dedupe.title_key(a["title"])
+        key = near_duplicates.title_key(a["title"])
         site = a.get("site", STDAILY_ENGLISH.name)
         candidates = list(self.db.query(
             """select article_id, canonical_url, title, body, authors, published_at, published_precision,
@@ -308,9 +308,9 @@ class Archive(CrawlState, CapturesIndex):
             [key, day, day + "Z", site],  # every ISO time of that day sorts between these
         ))
         candidates += [r for r in pending
-                       if (r["published_at"] or "")[:10] == day and dedupe.title_key(r["title"]) == key
+                       if (r["published_at"] or "")[:10] == day and near_duplicates.title_key(r["title"]) == key
                        and r.get("site", STDAILY_ENGLISH.name) == site]
-        best = dedupe.best_copy(a, candidates)
+        best = near_duplicates.best_copy(a, candidates)
         if best is None:
             return None
         return next(c for c in candidates if c["article_id"] == best[0])
