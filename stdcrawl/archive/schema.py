@@ -10,6 +10,7 @@ from __future__ import annotations
 import sqlite_utils
 
 from stdcrawl.archive.near_duplicates import title_key
+from stdcrawl.extract.site import STDAILY_ENGLISH
 
 
 def create_v1(db: sqlite_utils.Database) -> None:
@@ -132,6 +133,27 @@ def _add_site(db: sqlite_utils.Database) -> None:
     db["articles"].create_index(["site"], if_not_exists=True)
 
 
+def _split_section_label(db: sqlite_utils.Database) -> None:
+    """`section_label` keeps the section the page showed (its breadcrumb's
+    section crumb); `section` becomes the one stable name of its directory
+    (today's), so "International Cooperation" (2021) and "Cooperation" are one
+    section in facets and counts (issue 11). Only stdaily.com's rows are
+    renamed: its profile's section map is the one this archive format knows."""
+    if "section_label" not in db["articles"].columns_dict:
+        db.execute("alter table articles add column section_label text not null default ''")
+    db.execute(
+        "update articles set section_label = coalesce(case when json_valid(breadcrumb) "
+        "then json_extract(breadcrumb, '$[' || ? || ']') end, '')",
+        [STDAILY_ENGLISH.section_crumb],
+    )
+    for section_dir in STDAILY_ENGLISH.sections:
+        current = STDAILY_ENGLISH.current_section_name(section_dir)
+        db.execute(
+            "update articles set section = ? where site = ? and section_dir = ? and section is not ?",
+            [current, STDAILY_ENGLISH.name, section_dir, current],
+        )
+
+
 def _add_near_duplicates(db: sqlite_utils.Database) -> None:
     """Near-duplicate copies (near_duplicates.py): `articles.title_key` (indexed with
     `published_at`: the lookup of candidates), `article_versions.url` and `.kind` (`earlier` text
@@ -163,6 +185,7 @@ MIGRATIONS = [
     (3, _create_captures),  # the WARC index (issue 4)
     (4, _create_list_items),  # which list showed which article (section inference)
     (5, _add_site),  # which site profile an article comes from (issue 10)
+    (6, _split_section_label),  # section_label as shown; section stable per directory (issue 11)
     (11, _add_near_duplicates),  # near-duplicate copies merged into one article (issue 11)
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]

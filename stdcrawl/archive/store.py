@@ -41,7 +41,7 @@ DEFAULT_DB = "stdcrawl.db"
 JSON_COLUMNS = ("breadcrumb", "authors", "extraction_notes")
 #: Columns compared to tell an updated article from an unchanged one.
 COMPARED_COLUMNS = (
-    "title", "source", "section", "section_dir", "breadcrumb", "published_raw", "published_at",
+    "title", "source", "section", "section_label", "section_dir", "breadcrumb", "published_raw", "published_at",
     "author_raw", "byline_raw", "authors", "body", "editor", "images_json",
 )
 
@@ -226,7 +226,8 @@ class Archive(CrawlState, CapturesIndex):
                 return "near_duplicate"
         row = {
             "article_id": a["article_id"], "canonical_url": a["canonical_url"], "url": a["url"],
-            "generation": a["generation"], "section": a["section"], "section_dir": a["section_dir"],
+            "generation": a["generation"], "section": a["section"], "section_label": a.get("section_label", ""),
+            "section_dir": a["section_dir"],
             "breadcrumb": _json(a["breadcrumb"]), "title": a["title"], "source": a["source"],
             "published_raw": a["published_raw"], "published_at": a["published_at"],
             "published_utc": a["published_utc"], "published_precision": a["published_precision"],

@@ -7,7 +7,8 @@ each with the images and links it holds. The fields are then found by the
 anchors every page of the site shows (its profile, `site.py`): the `position:` breadcrumb,
 the `Source: … | date | Author: …` line, the headline, "Top News", the
 Copyright footer. The body is the run of blocks between the source line and
-"Top News"/the footer.
+what follows the article (a comment widget, a sidebar or teaser box, "Top
+News", the footer): `page_regions.py` tells those regions apart.
 
 Values come out as written (only links are made absolute); normalization is
 the pipeline's job (`normalize.py`, `pipelines.py`).
@@ -28,6 +29,19 @@ from parsel import Selector
 
 from stdcrawl.extract import site
 from stdcrawl.extract.items import Image, RawArticle, Related
+from stdcrawl.extract.page_regions import (
+    BR,
+    DATE_ONLY,
+    IMG,
+    box_of,
+    br_paragraphs,
+    ends_article,
+    is_chrome,
+    is_heading_anchor,
+    prose_start,
+    same_title,
+    shown_at,
+)
 from stdcrawl.extract.site import STDAILY_ENGLISH, SiteProfile
 
 
@@ -41,6 +55,7 @@ class Block:
     captionish: bool = False
     images: list[str] = field(default_factory=list)
     links: list[tuple[str, str]] = field(default_factory=list)  # (href, text)
+    el: object = None  # the element that opened the block (its box on the page)
 
 
 def _flat(text: str) -> str:
@@ -64,6 +79,7 @@ def text_layout(root: etree._Element, profile: SiteProfile = STDAILY_ENGLISH) ->
             tag=tag,
             centered=bool(style and centered_style(style)) or el.get("align") == "center" or tag == "center",
             captionish=tag == "figcaption" or bool(cls and caption_class(cls)),
+            el=el,
         )
 
     def walk(el, block: Block, parts: list[str]) -> None:
@@ -86,8 +102,9 @@ def text_layout(root: etree._Element, profile: SiteProfile = STDAILY_ENGLISH) ->
                 src = child.get("src") or child.get("data-src")
                 if src:
                     block.images.append(src)
+                    parts.append(IMG)
             elif tag == "br":
-                parts.append("\n")
+                parts.append(BR)
             else:
                 start = len(parts)
                 walk(child, block, parts)
@@ -102,13 +119,30 @@ def text_layout(root: etree._Element, profile: SiteProfile = STDAILY_ENGLISH) ->
     def flush(block: Block, parts: list[str]) -> None:
         """Close the open block's text so far: a Block when it has text or images."""
         if parts:
-            text = _flat("".join(parts))
+            joined = "".join(parts)
             parts.clear()
+            if BR in joined:
+                pieces = br_paragraphs(joined, [t for _, t in block.links], profile)
+                if len(pieces) > 1:
+                    images, links = block.images, block.links
+                    for piece in pieces[:-1]:
+                        n = piece.count(IMG)
+                        piece_images, images = images[:n], images[n:]
+                        own = [link for link in links if link[1] == piece][:1]  # a linked headline keeps its link
+                        if own:
+                            links = [link for link in links if link is not own[0]]
+                        blocks.append(Block(_flat(piece.replace(IMG, "")) if n else piece, block.tag, block.centered,
+                                            block.captionish, piece_images, own, block.el))
+                    block.images, block.links = images, links
+                joined = pieces[-1] if pieces else ""
+            if IMG in joined:
+                joined = joined.replace(IMG, " ")
+            text = _flat(joined)
         else:
             text = ""
         if text or block.images:
             # the block keeps these lists; the open block starts new ones
-            blocks.append(Block(text, block.tag, block.centered, block.captionish, block.images, block.links))
+            blocks.append(Block(text, block.tag, block.centered, block.captionish, block.images, block.links, block.el))
             block.images, block.links = [], []
         elif block.links:
             block.links = []
@@ -159,27 +193,39 @@ class ArticleLoader:
         self.url = url
         self.site = profile
         self.blocks = text_layout(selector.root, profile)
+        self.page_title = ""  # the whole <title>, site name and all (page_kind.py reads it)
 
     def load(self) -> RawArticle:
         blocks = self.blocks
         p = self.site
         crumb_i = next((i for i, b in enumerate(blocks) if p.breadcrumb_anchor.match(b.text)), None)
+        head_title = self._head_title()
+        h1_i = self._h1(blocks, head_title)
+        if h1_i is None and head_title:
+            h1_i = shown_at(blocks, head_title)  # a headline without <h1>: the Source line follows it
         src_i, source_line = None, None
+        # the article's own Source line: the first after its headline (sidebars
+        # before the article carry other stories' dates)
         precheck = p.source_precheck
-        for i, b in enumerate(blocks):
-            if any(word in b.text for word in precheck):
-                m = p.source_line.search(b.text)
-                if m:
-                    src_i, source_line = i, m.groupdict()
-                    break
-        title_raw, title_i = self._title(blocks, src_i)
-        start = max(i for i in (crumb_i, src_i, title_i, -1) if i is not None) + 1
-        end = next(
-            (i for i in range(start, len(blocks)) if p.related_heading.match(blocks[i].text) or p.footer_start.match(blocks[i].text)),
-            len(blocks),
-        )
+        for from_i in ((h1_i, 0) if h1_i is not None else (0,)):
+            for i in range(from_i, len(blocks)):
+                text = blocks[i].text
+                if any(word in text for word in precheck):
+                    m = p.source_line.search(text)
+                    if m:
+                        src_i, source_line = i, m.groupdict()
+                        break
+            if src_i is not None:
+                break
+        title_raw, title_i = self._title(blocks, h1_i, src_i, head_title)
+        anchors = [i for i in (crumb_i, src_i, title_i) if i is not None]
+        start = max(anchors) + 1 if anchors else prose_start(blocks, p)
+        end = next((i for i in range(start, len(blocks)) if ends_article(blocks[i], p)), len(blocks))
         byline, paragraphs, images, editor = self._body(blocks[start:end])
-        related_i = end if end < len(blocks) and p.related_heading.match(blocks[end].text) else None
+        # the body ends before any "Top News" heading: look from its end on
+        related_i = next((i for i in range(end, len(blocks)) if is_heading_anchor(blocks[i], p)), None)
+        if related_i is None:  # a "Top News" box placed before the article
+            related_i = next((i for i in range(start) if is_heading_anchor(blocks[i], p)), None)
         crumb = p.breadcrumb_anchor.match(blocks[crumb_i].text).group("crumbs") if crumb_i is not None else None
         return RawArticle(
             kind="raw_article",
@@ -191,25 +237,55 @@ class ArticleLoader:
             byline_raw=byline,
             paragraphs=paragraphs,
             images=images,
-            related=self._related(blocks[related_i + 1 :]) if related_i is not None else [],
+            related=self._related(blocks, related_i) if related_i is not None else [],
             editor_raw=editor,
         )
 
-    def _title(self, blocks: list[Block], src_i: int | None) -> tuple[str | None, int | None]:
+    def _head_title(self) -> str:
+        """The `<title>` without the site name."""
+        root = self.sel.root
+        el = root.find("head/title")  # ≈ 1 µs; the XPath //title walks the whole tree
+        if el is None:
+            el = root.find(".//title")
+        title = _flat(_STRING(el)) if el is not None else ""
+        self.page_title = title
+        if not title:
+            return ""
+        title = self.site.title_suffix.sub("", title)
+        return "" if self.site.site_name.match(title) else title
+
+    @staticmethod
+    def _h1(blocks: list[Block], head_title: str) -> int | None:
+        """The headline's block: the `<h1>` the `<title>` names, else another block
+        showing that title, else the first `<h1>` with text."""
+        first = None
         for i, b in enumerate(blocks):
             if b.tag == "h1" and b.text:
-                return b.text, i
+                if head_title and same_title(b.text, head_title):
+                    return i
+                if first is None:
+                    first = i
+        if first is not None and head_title:
+            # an <h1> holding the site's name while the headline the <title> names is shown elsewhere
+            shown = shown_at(blocks, head_title)
+            if shown is not None:
+                return shown
+        return first
+
+    def _title(self, blocks: list[Block], h1_i: int | None, src_i: int | None, head_title: str) -> tuple[str | None, int | None]:
+        if h1_i is not None:
+            return self.site.title_suffix.sub("", blocks[h1_i].text) or blocks[h1_i].text, h1_i
         if src_i:
             prev = blocks[src_i - 1]
-            if not self.site.breadcrumb_anchor.match(prev.text):
+            if not self.site.breadcrumb_anchor.match(prev.text) and not prev.links:
                 return prev.text, src_i - 1
         meta = _first(self.sel, self.site.title_xpaths[1:])
-        if meta:
-            return meta, None
-        title = self.sel.xpath("//title/text()").get()
-        if title and _flat(title):
-            return self.site.title_suffix.sub("", _flat(title)), None
-        return None, None
+        title = self.site.title_suffix.sub("", meta) if meta else head_title
+        if not title:
+            return None, None
+        # where the page shows it (never a linked sidebar headline)
+        shown = shown_at(blocks, title)
+        return title, shown
 
     def _body(self, blocks: list[Block]) -> tuple[str, list[str], list[Image], str]:
         p = self.site
@@ -221,6 +297,8 @@ class ArticleLoader:
             if i in skip:
                 continue
             if b.images:
+                if is_chrome(b, p):
+                    continue
                 for src in b.images:
                     images.append(Image(src=urljoin(self.url, src), caption=""))
                 if b.text:
@@ -237,6 +315,8 @@ class ArticleLoader:
             if m:
                 editor = m.group("name")
                 continue
+            if b.links and is_chrome(b, p) or p.share_line.match(text):
+                continue
             # cheapest test first: the credit regex costs ≈ 6 µs a paragraph
             if len(text) < 400 and _is_caption(b, p) and p.caption_credit.search(text):
                 images.append(Image(src="", caption=text))
@@ -244,15 +324,30 @@ class ArticleLoader:
             paragraphs.append(f"* {text}" if b.tag == "li" else text)
         return byline, paragraphs, images, editor
 
-    def _related(self, blocks: list[Block]) -> list[Related]:
+    def _related(self, blocks: list[Block], heading_i: int) -> list[Related]:
+        """The "Top News" box's items: linked headlines, each with the summary
+        line after it. The box ends at the next heading or box, the footer, or
+        where the heading's own container ends."""
+        p = self.site
+        box = box_of(blocks[heading_i].el)
         items: list[Related] = []
-        for b in blocks:
-            if self.site.footer_start.match(b.text):
-                break
+        for b in blocks[heading_i + 1 :]:
             link = next(((h, t) for h, t in b.links if t), None)
-            if link and _flat(b.text) == link[1]:
+            headline = bool(link) and _flat(b.text) == link[1]
+            if ends_article(b, p) or (b.tag in p.heading_tags and not headline):
+                break
+            if box is not None and box is not b.el and box not in b.el.iterancestors():
+                break
+            if link and p.more_link.match(link[1]):
+                continue
+            if headline:
                 items.append(Related(title=link[1], summary="", url=urljoin(self.url, link[0])))
-            elif items and not items[-1]["summary"] and b.text:
+            elif link and len(b.links) == 1 and b.text.startswith(link[1] + " "):
+                # `<a>title</a> <span>summary</span>` on one line
+                rest = b.text[len(link[1]) + 1 :]
+                summary = "" if DATE_ONLY.match(rest) else rest
+                items.append(Related(title=link[1], summary=summary, url=urljoin(self.url, link[0])))
+            elif items and not items[-1]["summary"] and b.text and not b.links:
                 items[-1]["summary"] = b.text
         return items
 

@@ -23,7 +23,9 @@ SITE_FORMAT = site.TIMESTAMP_FORMAT
 # --- text --------------------------------------------------------------------
 
 _SPACES = re.compile(r"[\s\u00a0\u1680\u2000-\u200b\u202f\u205f\u3000\ufeff]+")
-_LOST_SPACE = re.compile(r"(?<=[^\W_])\?(?=[^\W_])")
+# A `?` is the site's lost space unless a real question mark could end there:
+# it is kept before a space, a closing quote or bracket, punctuation, or the end.
+_LOST_SPACE = re.compile(r"(?<=\S)\?(?=[^\s\"'”’»)\]}>?!.,;:…—–])")
 _LOST_COPYRIGHT = re.compile(r"\bCopyright\s*\?(?=\s)")
 
 
@@ -91,12 +93,17 @@ def split_authors(text: str, profile: SiteProfile = STDAILY_ENGLISH) -> list[str
 def choose_authors(author_raw: str, byline_raw: str, profile: SiteProfile = STDAILY_ENGLISH) -> tuple[list[str], bool]:
     """The article's authors and whether they came from the byline.
 
-    The header's field wins when it has Latin letters; an empty or Chinese
-    header gives way to the body's English `By …` line; a Chinese header with
-    no byline is kept as written.
+    The header's field wins when it has Latin letters, unless the body's
+    English `By …` line names more people; an empty or Chinese header gives
+    way to the byline; a Chinese header with no byline is kept as written.
     """
     if has_latin(author_raw):
-        return split_authors(author_raw, profile), False
+        header = split_authors(author_raw, profile)
+        if has_latin(byline_raw):
+            byline = split_authors(byline_raw, profile)
+            if len(byline) > len(header):  # `Author: LI Ming` but `By LI Ming & WANG Fang`
+                return byline, True
+        return header, False
     if has_latin(byline_raw):
         return split_authors(byline_raw, profile), True
     if author_raw.strip():
@@ -213,6 +220,20 @@ def split_breadcrumb(raw: str | None, profile: SiteProfile = STDAILY_ENGLISH) ->
     return [c for c in (clean_text(part, profile.lost_characters) for part in parts) if c]
 
 
+def stable_section(url_dir: str, label: str, hint: str = "", profile: SiteProfile = STDAILY_ENGLISH) -> tuple[str, str]:
+    """(section_dir, section): one stable section per directory, today's name.
+
+    The page's label ("International Cooperation" in 2021, "Cooperation"
+    later) gives the directory when the URL has none; the section is the
+    directory's current name, so one section never splits in two. A label
+    the site map does not know stays as it is; without a label, the list
+    page's hint.
+    """
+    section_dir = url_dir or profile.section_dir_for(label)
+    section = profile.current_section_name(section_dir) or label or hint
+    return section_dir or profile.section_dir_for(section), section
+
+
 def normalize_article(raw: dict, profile: SiteProfile = STDAILY_ENGLISH) -> dict:
     """A RawArticle (as the loader found it) as an Article (docs/fields.md).
 
@@ -237,11 +258,10 @@ def normalize_article(raw: dict, profile: SiteProfile = STDAILY_ENGLISH) -> dict
     if not breadcrumb:
         notes.add("no_breadcrumb")
     crumb = profile.section_crumb
-    section = breadcrumb[crumb] if len(breadcrumb) > crumb else ""
-    section_dir = (ref.section_dir if ref else "") or profile.section_dir_for(section)
-    if not section:
-        section = profile.current_section_name(section_dir) or clean(raw.get("section_hint"))
-        section_dir = section_dir or profile.section_dir_for(section)
+    section_label = breadcrumb[crumb] if len(breadcrumb) > crumb else ""
+    section_dir, section = stable_section(
+        (ref.section_dir if ref else ""), section_label, clean(raw.get("section_hint")), profile
+    )
     if not section:
         notes.add("no_section")
 
@@ -291,6 +311,7 @@ def normalize_article(raw: dict, profile: SiteProfile = STDAILY_ENGLISH) -> dict
         "article_id": ref.article_id if ref else "",
         "generation": ref.generation if ref else "",
         "section": section,
+        "section_label": section_label,
         "section_dir": section_dir,
         "breadcrumb": breadcrumb,
         "title": clean(raw.get("title_raw")),

@@ -42,7 +42,7 @@ def raw_article(text: str, body: bytes, url: str, selector: Selector | None = No
         selector = Selector(text=text, type="html", base_url=url)
     loader = ArticleLoader(selector, url, profile)
     raw = loader.load()
-    raw["not_an_article"] = not_an_article(loader.blocks, raw, profile)
+    raw["not_an_article"] = not_an_article(loader.blocks, raw, profile, loader.page_title)
     raw["encoding_recovered"] = recovered is not None
     raw["fetched_at"] = utc_now()
     return raw

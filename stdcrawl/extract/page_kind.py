@@ -140,9 +140,13 @@ def is_site_title(title: str | None, profile: SiteProfile = STDAILY_ENGLISH) -> 
     return bool(text)
 
 
-def not_an_article(blocks: list[Block], raw: dict, profile: SiteProfile = STDAILY_ENGLISH) -> str | None:
-    """Why the page is not an article (a short phrase for logs and messages), or None."""
-    title = raw.get("title_raw") or ""
+def not_an_article(blocks: list[Block], raw: dict, profile: SiteProfile = STDAILY_ENGLISH,
+                   page_title: str = "") -> str | None:
+    """Why the page is not an article (a short phrase for logs and messages), or None.
+
+    `page_title`: the page's whole `<title>`, judged when the loader found no
+    title of a story (it names none when the `<title>` is only the site's name)."""
+    title = raw.get("title_raw") or page_title or ""
     if raw.get("source_line"):  # `Source: … | date | Author: …`: an article's header, never a list's or an error's
         return f"a list or home page (title {title!r} names the site, not a story)" if is_site_title(title, profile) else None
     layout = layout_of(blocks, raw["url"], profile)

@@ -157,8 +157,14 @@ BLOCK_TAGS = frozenset({"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "t
 SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "iframe", "select", "option", "button", "form"})
 #: Headline candidates, most specific first.
 TITLE_XPATHS = ("//h1", "//h2[contains(@class,'tit')]", "//meta[@property='og:title']/@content")
-#: The `<title>` element's site suffix to strip.
-TITLE_SUFFIX = re.compile(r"\s*(?:[-|_–—]+)\s*(?:Science and Technology Daily|STDaily|科技日报).*$", re.I)
+#: A site-name suffix of a title (`<title>`, og:title): `… - Science and Technology Daily`,
+#: `…-中国科技网`, `…_科技日报`, `… | STDaily`, and chains of them.
+TITLE_SUFFIX = re.compile(
+    r"\s*(?:[-|_–—·]+)\s*(?:Science\s+and\s+Technology\s+Daily|S\s*&?\s*T\s*Daily|STDaily|stdaily\.com|科技日报|中国科技网|科技日报社)(?![A-Za-z]).*$",
+    re.I,
+)
+#: A `<title>` that is only the site's name (no headline in it).
+SITE_NAME = re.compile(r"^\s*(?:Science\s+and\s+Technology\s+Daily|STDaily|科技日报|中国科技网|EnglishChannel)\s*$", re.I)
 #: Meta tags that may carry the publication time (G4 pages show no source line).
 PUBLISHED_META_XPATHS = (
     "//meta[@property='article:published_time']/@content",
@@ -173,17 +179,41 @@ CENTERED_STYLE = re.compile(r"text-align\s*:\s*center", re.I)
 # Text anchors: known to be on every page of the live site.
 BREADCRUMB_ANCHOR = re.compile(r"^\s*position\s*[:：]\s*(?P<crumbs>.+)$", re.I | re.S)
 SOURCE_LINE = re.compile(
-    r"Source\s*[:：]\s*(?P<source>[^|]*?)\s*\|\s*(?P<published>\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(?::\d{2})?)\s*\|\s*Author\s*[:：]?\s*(?P<author>.*?)\s*$",
+    r"Source\s*[:：]\s*(?P<source>[^|]*?)\s*\|\s*(?P<published>\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2})?)?)\s*\|\s*Author\s*[:：]?\s*(?P<author>.*?)\s*$",
     re.I | re.S,
 )
 BYLINE = re.compile(r"^By\s+(?P<names>[A-Z\u4e00-\u9fff].{0,150})$")
 EDITOR_LINE = re.compile(r"^Editor\s*[:：]\s*(?P<name>.*)$", re.I)
-RELATED_HEADING = re.compile(r"^\s*Top News\s*$", re.I)
+#: "Top News", alone or with the box's "More" link beside it.
+RELATED_HEADING = re.compile(r"^\s*Top\s+News\s*(?:More\s*(?:>>|»|>)?|更多\s*(?:>>)?|>>|»)?\s*$", re.I)
 FOOTER_START = re.compile(r"^\s*(?:Copyright\b|友情链接|版权所有)", re.I)
 CAPTION_CREDIT = re.compile(
     r"(?:\(\s*(?:PHOTO|PHOTOS|COURTESY PHOTO|Photo)\b[^)]*\)|\bPHOTO\s*:\s*\S[^.]*)\s*$"
 )
 
+#: Headings of the boxes around an article (sidebars, teasers, comment widget):
+#: the article's body and the "Top News" block both end at one.
+BOX_HEADING = re.compile(
+    r"^\s*(?:Most\s+(?:Read|Popular|Viewed)|Latest(?:\s+News)?|Editor'?s\s+Picks?|Recommended(?:\s+(?:Reading|Stories|for\s+You))?"
+    r"|Related(?:\s+(?:News|Stories|Articles))?|Hot\s+(?:News|Topics)|Trending|Comments?|\d+\s+comments?|Leave\s+a\s+comment"
+    r"|热门|热点|推荐阅读|编辑推荐|最新|最新文章|相关新闻|相关阅读|评论|网友评论)\s*[:：]?\s*$",
+    re.I,
+)
+#: A "More" link closing a box (never an item of it).
+MORE_LINK = re.compile(r"^\s*(?:More|More\s*(?:>>|»|>|\.\.\.)|Read\s+more|更多|更多>>|>>)\s*$", re.I)
+#: Share buttons and print/font tools: never body text.
+SHARE_LINE = re.compile(
+    r"^\s*(?:(?:Share(?:\s+(?:to|this|on))?|分享到?)\s*[:：]|(?:Share|Print|Font\s*size|A\+\s*A-|字号|分享|打印)\s*$)", re.I
+)
+#: Tags of heading elements (a heading ends a box).
+HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+#: The start of a comment widget ("Comments", "Comments (0) Please sign in…",
+#: "0 comments", "Leave a reply"): the article has ended.
+COMMENT_WIDGET = re.compile(
+    r"^\s*(?:Comments?\s*(?:\(\d+\)|[:：])?\s*(?:$|Please\b)|\d+\s+comments?\b|Please\s+(?:sign|log)\s+in\s+to\s+comment"
+    r"|Leave\s+a\s+(?:comment|reply)\b|发表评论|网友评论|评论\s*\(\d+\))",
+    re.I,
+)
 #: A block holding the source line contains one of these (a cheap test before SOURCE_LINE).
 SOURCE_PRECHECK = ("Source", "source")
 #: A `By …` line is a byline only when it is this short (in words).
@@ -278,6 +308,7 @@ class SiteProfile:
     other_hosts: frozenset[str] = frozenset()
     title_xpaths: tuple[str, ...] = TITLE_XPATHS
     title_suffix: re.Pattern[str] = TITLE_SUFFIX
+    site_name: re.Pattern[str] = SITE_NAME
     published_meta_xpaths: tuple[str, ...] = PUBLISHED_META_XPATHS
     block_tags: frozenset[str] = BLOCK_TAGS
     skip_tags: frozenset[str] = SKIP_TAGS
@@ -293,6 +324,11 @@ class SiteProfile:
     editor_line: re.Pattern[str] = EDITOR_LINE
     related_heading: re.Pattern[str] = RELATED_HEADING
     footer_start: re.Pattern[str] = FOOTER_START
+    box_heading: re.Pattern[str] = BOX_HEADING
+    more_link: re.Pattern[str] = MORE_LINK
+    share_line: re.Pattern[str] = SHARE_LINE
+    heading_tags: frozenset[str] = HEADING_TAGS
+    comment_widget: re.Pattern[str] = COMMENT_WIDGET
     caption_credit: re.Pattern[str] = CAPTION_CREDIT
     lost_characters: bool = LOST_CHARACTERS
     institution_words: re.Pattern[str] = INSTITUTION_WORDS
