@@ -28,7 +28,7 @@ def test_the_search_box_reads_fts5_like_stdcrawl_search(crawled_demo, server_on)
             want = {h["article_id"] for h in archive.search(query, limit=100)}
             got = {r["article_id"] for r in server.json("articles.json", _search=query, _shape="array", _col="title")}
             assert got == want and want, query
-    assert len(server.json("articles.json", _search="satellite OR spacecraft", _shape="array", _col="title")) == 5
+    assert len(server.json("articles.json", _search="satellite OR spacecraft", _shape="array", _col="title")) == 7
 
 
 def test_the_search_box_finds_chinese_words_inside_running_text(tmp_path, server_on):  # noqa: F811
@@ -49,7 +49,7 @@ def test_articles_list_article_page_and_cells(tmp_path, server_on):  # noqa: F81
         archive.write_batch([{**SAMPLE[2], "title": "Satellites map the glaciers again"}], [], crawl_id=None)
     server = server_on(db)
     listing = html(server, "articles")
-    assert 'class="stdcrawl-articles"' in listing and "show all 34 columns" in listing
+    assert 'class="stdcrawl-articles"' in listing and "show all 35 columns" in listing
     assert "authors__arraycontains=Gong+Guoping" in listing and '["Gong Guoping"]' not in listing
     assert ">stdaily.com&nbsp;↗</a>" in listing  # the link named by the article's own site
     assert 'class="rows-and-columns"' in html(server, "articles?_view=all")

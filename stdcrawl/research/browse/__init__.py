@@ -198,7 +198,7 @@ async def article_page(datasette, database: str, article_id: str) -> dict | None
         "related": await rows("select title, summary, url from related_headlines where article_id = ? order by position"),
         "versions": await rows(
             "select version_id, replaced_at, title, changed_fields from article_versions "
-            "where article_id = ? order by replaced_at desc"
+            "where article_id = ? and kind = 'earlier' order by replaced_at desc"
         ),
         "other_urls": await rows(
             "select url, relation from article_urls where article_id = ? and relation != 'canonical' order by url"
