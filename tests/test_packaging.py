@@ -71,3 +71,15 @@ def test_the_wheel_gives_serve_every_table_description(installed, tmp_path):
     tables = json.loads(result.stdout)["databases"]["demo"]["tables"]
     assert tables["articles"]["description"] and tables["captures"]["description"]
     assert tables["articles"]["columns"]["title"]
+
+
+def test_the_wheel_carries_the_browse_templates_and_static_files(installed, tmp_path):
+    code = ("from stdcrawl.research.serve import browse_dir; "
+            "print(sorted(p.name for k in ('templates', 'static') for p in browse_dir(k).iterdir()))")
+    result = _run([str(installed / "python"), "-c", code], cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    shipped = sorted(p.name for k in ("templates", "static") for p in (ROOT / "stdcrawl/research/browse" / k).iterdir()
+                     if p.is_file())
+    assert result.stdout.strip() == str(shipped)
+    assert str(installed.parent) in _run([str(installed / "python"), "-c", "from stdcrawl.research.serve import "
+                                          "browse_dir; print(browse_dir('templates'))"], cwd=tmp_path).stdout

@@ -211,9 +211,15 @@ def _run(archive: Archive, results: Iterable[dict], report: ReparseReport,
                 continue  # already recorded as a URL of its twin
             article = {**article, "duplicate_of": twin} if article else None
         else:
+            if not res["stored"] and archive.known_article_url(res["canonical_url"]):
+                report.outcomes["duplicate"] += 1  # a near-duplicate copy, kept with its twin
+                continue
             changes = res["changes"]
-            report.outcomes["new" if not res["stored"] else "updated" if set(changes) - {"extractor_version"}
-                            else "unchanged"] += 1
+            if not res["stored"] and article is not None and archive.near_duplicate_of(article, batch) is not None:
+                report.outcomes["duplicate"] += 1  # a lightly edited copy: the store keeps it with its twin
+            else:
+                report.outcomes["new" if not res["stored"] else "updated" if set(changes) - {"extractor_version"}
+                                else "unchanged"] += 1
             for name, change in changes.items():
                 report.field_changes[name] += 1
                 examples = report.examples.setdefault(name, [])

@@ -86,7 +86,8 @@ class CaptureExtractor:
     Keys: `capture_id`, `crawl_id`, then either `problem` (unreadable),
     `reason` (no article), or `article_id`, `canonical_url`, `fingerprint`,
     `stored` (is it in the archive), `changes` (field → `old → new`) and,
-    when it may be written (new, changed or `rewrite`, and not a dry run), `article`.
+    `article` when it is new (the writer checks it for a near-duplicate, even
+    in a dry run) or may be written (changed or `rewrite`, and not a dry run).
     """
 
     def __init__(self, db_path: str | Path, dry_run: bool, profile: SiteProfile = STDAILY_ENGLISH,
@@ -121,8 +122,8 @@ class CaptureExtractor:
         changes = diff_article(stored, article) if stored else {}
         out.update(article_id=article["article_id"], canonical_url=article["canonical_url"],
                    fingerprint=fingerprint(article), stored=stored is not None, changes=changes)
-        if not self.dry_run and (stored is None or changes or self.rewrite):
-            out["article"] = article
+        if stored is None or (not self.dry_run and (changes or self.rewrite)):
+            out["article"] = article  # a new one even in a dry run: it may be a near-duplicate copy
         return out
 
 

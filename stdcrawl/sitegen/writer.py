@@ -10,6 +10,7 @@ import json
 import shutil
 from pathlib import Path
 
+from .copies import with_copies
 from .fields import _image_src
 from .images import image_bytes
 from .records import CANONICAL, HOME, ROBOTS, SECTION_DIRS, SiteIndex, article_id
@@ -107,7 +108,12 @@ def body_image_paths(rec: dict) -> list[str]:
 
 
 def generate_site(root: str | Path, n: int, seed: int = 0, **kwargs) -> dict:
-    """`write_site(root, synthetic_articles(n, seed))`; kwargs go to `synthetic_articles` (`end`, `full_weight`) or `write_site`."""
+    """`write_site(root, synthetic_articles(n, seed))`; kwargs go to `synthetic_articles` (`end`, `full_weight`),
+    `with_copies` (`copies`: how many near-duplicate copies and same-title stories to add) or `write_site`.
+    The manifest's `copies` (only with `copies`) lists what `with_copies` added."""
     end = kwargs.pop("end", None)
     full_weight = kwargs.pop("full_weight", 0.0)
-    return write_site(root, synthetic_articles(n, seed, end=end, full_weight=full_weight), **kwargs)
+    n_copies = kwargs.pop("copies", 0)
+    records, copies = with_copies(synthetic_articles(n, seed, end=end, full_weight=full_weight), n_copies, seed)
+    made = write_site(root, records, **kwargs)
+    return {**made, "copies": copies} if n_copies else made

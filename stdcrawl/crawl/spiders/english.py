@@ -300,6 +300,8 @@ class EnglishSpider(scrapy.Spider):
         raw["fetched_at"] = meta.get("stdcrawl_fetched_at", raw["fetched_at"])  # the WARC record's time
         raw["section_hint"] = meta.get("section_hint", "")
         yield raw
+        if raw["not_an_article"]:
+            return  # a soft 404: no images of its own, no related stories
         if self.images:
             yield from image_requests(self, raw["images"], response.url)
         if self.sections:
