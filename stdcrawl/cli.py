@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -26,6 +27,13 @@ def _non_negative_int(value: str) -> int:
     if number < 0:
         raise argparse.ArgumentTypeError(f"must be 0 or more: {value}")
     return number
+
+
+def _setting(value: str) -> tuple[str, str]:
+    name, sep, setting = value.partition("=")
+    if not sep or not re.fullmatch(r"[A-Z][A-Z0-9_]*", name):
+        raise argparse.ArgumentTypeError(f"expected NAME=VALUE with an upper-case setting name, not {value!r}")
+    return name, setting
 
 
 def _db_arg(parser: argparse.ArgumentParser) -> None:
@@ -51,6 +59,7 @@ def cmd_crawl(args) -> int:
         progress=args.progress_seconds if interactive and not args.quiet else 0,
         contact=args.contact,
         no_warc=args.no_warc,
+        extra_settings=dict(args.set or []),
     )
     summary = run_crawl(opts)
     if args.summary_json:
@@ -231,6 +240,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--progress-seconds", type=float, default=5.0, help="progress line interval on a terminal (0: off)")
     p.add_argument("-q", "--quiet", action="store_true", help="print nothing on success")
     p.add_argument("-v", "--verbose", action="store_true", help="Scrapy's INFO log on stderr")
+    p.add_argument("-s", "--set", action="append", type=_setting, metavar="NAME=VALUE",
+                   help="override a setting of stdcrawl/settings.py, e.g. -s STDCRAWL_WATCHDOG_SECONDS=300")
     p.set_defaults(func=cmd_crawl)
 
     p = sub.add_parser("demo", help="crawl the bundled fixture site offline into ./demo.db")

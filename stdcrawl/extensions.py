@@ -20,6 +20,8 @@ from scrapy.exceptions import CloseSpider, NotConfigured
 from scrapy.utils.defer import deferred_from_coro
 from twisted.internet import task
 
+from stdcrawl import pending
+from stdcrawl.clock import get_clock
 from stdcrawl.lock import LockHeld, RunLock
 from stdcrawl.store import Archive, ArchiveError, resolve_db_path
 
@@ -47,6 +49,9 @@ class ArchiveRun:
         self.deferred_fetches: list[dict] = []  # list pages: written only if the run completes
         self.pending_list_items: list[dict] = []  # which list page showed which article
         self.pending_captures: list[dict] = []  # `captures` rows of WARC records (capture.py)
+        self.pending_outcomes: list[dict] = []  # failed, gone and recovered URLs (pending.py)
+        self.max_attempts = settings.getint("STDCRAWL_PENDING_MAX_ATTEMPTS", pending.DEFAULT_MAX_ATTEMPTS)
+        self.given_up: list[str] = []
         self.warc = None  # the run's WarcWriter (capture.py): synced before each batch, closed at the end
         self._flusher = None
         self.failed_to_open: str | None = None
@@ -108,21 +113,30 @@ class ArchiveRun:
     def add_capture(self, capture: dict) -> None:
         self.pending_captures.append(capture)
 
+    def add_outcome(self, url: str, result: str, **fields) -> None:
+        """A URL failed (`failed`), is gone (404/410) or answered as it should (`ok`): see pending.py."""
+        self.pending_outcomes.append({"url": url, "result": result, **fields})
+
     def flush(self) -> None:
         if self.archive is None or not (
             self.pending_articles or self.pending_fetches or self.pending_captures or self.pending_list_items
+            or self.pending_outcomes
         ):
             return
         if self.store_error:
             return
         articles, fetches, captures = self.pending_articles, self.pending_fetches, self.pending_captures
-        list_items = self.pending_list_items
+        list_items, outcomes = self.pending_list_items, self.pending_outcomes
         self.pending_articles, self.pending_fetches, self.pending_captures = [], [], []
-        self.pending_list_items = []
+        self.pending_list_items, self.pending_outcomes = [], []
+        # failures first: a URL stored in the same batch is no longer pending
+        outcomes = outcomes + [{"url": a["canonical_url"], "result": "ok"} for a in articles]
         try:
             if captures and self.warc is not None:
                 self.warc.sync()  # the records are on disk before the rows pointing at them commit
-            counts = self.archive.write_batch(articles, fetches, self.crawl_id, captures, list_items)
+            with self.archive.db.atomic():
+                counts = self.archive.write_batch(articles, fetches, self.crawl_id, captures, list_items)
+                given_up = pending.record(self.archive.db, outcomes, get_clock().now(), self.max_attempts)
         except (sqlite3.Error, OSError) as exc:
             # The batch's transaction rolled back: nothing half-written. A crawl
             # that cannot store stops rather than fetching for nothing; the next
@@ -137,6 +151,9 @@ class ArchiveRun:
                 deferred_from_coro(self.crawler.engine.close_spider_async(reason="store_failed"))
             return
         stats = self.crawler.stats
+        for url in given_up:
+            logger.warning("given up after %d failed attempts: %s", self.max_attempts, url)
+        self.given_up.extend(given_up)
         for outcome, n in counts.items():
             if n:
                 stats.inc_value(f"{STAT}/articles/{outcome}", n)
@@ -154,6 +171,9 @@ class ArchiveRun:
             self.flush()
             if not self.store_error:
                 self.crawler.stats.set_value(f"{STAT}/sections_from_list", self.archive.infer_sections())
+                outstanding = pending.counts(self.archive.db)
+                self.crawler.stats.set_value(f"{STAT}/pending_total", outstanding[pending.PENDING])
+                self.crawler.stats.set_value(f"{STAT}/given_up_urls", list(self.given_up))
             summary = run_summary(self.crawler.stats.get_stats(), reason)
             self.crawler.stats.set_value(f"{STAT}/summary", summary)
             try:
@@ -167,16 +187,20 @@ class ArchiveRun:
             except sqlite3.Error as exc:  # the summary still reaches the operator
                 logger.error("could not record the run in crawls: %s", exc)
         finally:
-            if self.warc is not None:
-                self.warc.close()
-            self.archive.close()
-            if self.lock:
-                self.lock.release()
+            # each step on its own: a WARC file that cannot be flushed (full disk) must not keep the lock
+            for step in (self.warc.close if self.warc is not None else None, self.archive.close,
+                         self.lock.release if self.lock else None):
+                try:
+                    if step is not None:
+                        step()
+                except (OSError, sqlite3.Error) as exc:
+                    logger.error("closing the run: %s", exc)
 
 
 RUN_COLUMNS = (
     "requests", "responses", "list_pages", "articles_new", "articles_updated", "articles_unchanged",
     "articles_failed", "duplicates", "dropped", "bad_pages", "complete", "status_counts", "failure_reasons",
+    "pending", "gone", "given_up",
 )
 
 #: Exit codes of `stdcrawl crawl` (README "Exit codes").
@@ -229,6 +253,11 @@ def run_summary(stats: dict, reason: str) -> dict:
         "complete": int(reason == "finished" and not stats.get(f"{STAT}/list_failed", 0)),
         "status_counts": status_counts,
         "failure_reasons": {**{f"dropped/{k}": v for k, v in dropped.items()}, **failures},
+        # pending.py: article URLs still to be fetched after this run, gone this run, given up this run
+        "pending": stats.get(f"{STAT}/pending_total", 0),
+        "gone": stats.get(f"{STAT}/articles/gone", 0),
+        "given_up": len(stats.get(f"{STAT}/given_up_urls") or []),
+        "given_up_urls": list(stats.get(f"{STAT}/given_up_urls") or []),
         # WARC capture (capture.py): bytes added and records by type
         "warc_bytes": stats.get(f"{STAT}/warc/bytes", 0),
         "warc_responses": stats.get(f"{STAT}/warc/response", 0),

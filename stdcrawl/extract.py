@@ -12,6 +12,7 @@ from stdcrawl import EXTRACTOR_VERSION, site
 from stdcrawl.items import RawArticle
 from stdcrawl.loaders import ArticleLoader, recover_encoding
 from stdcrawl.normalize import normalize_article, utc_now
+from stdcrawl.pagecheck import garbled, page_declared
 from stdcrawl.pipelines import validate_article
 
 
@@ -20,12 +21,18 @@ class NotAnArticle(ValueError):
 
 
 def raw_from_response(response: TextResponse) -> RawArticle:
-    """The loader's raw fields of an article response (wrong encodings recovered)."""
+    """The loader's raw fields of an article response (wrong encodings recovered:
+    a charset header that contradicts the page's own declaration yields to it)."""
+    by_page = page_declared(response)
+    if by_page is not None:
+        response = by_page
     recovered = recover_encoding(response.text, response.body)
     if recovered is not None:
         response = response.replace(body=recovered.encode("utf-8"), encoding="utf-8")
     raw = ArticleLoader(response.selector, response.url).load()
     raw["encoding_recovered"] = recovered is not None
+    raw["charset_from_page"] = by_page is not None
+    raw["garbled"] = garbled(response.text)
     raw["fetched_at"] = utc_now()
     return raw
 

@@ -66,10 +66,31 @@ def text_layout(root: etree._Element) -> list[Block]:
         )
 
     def walk(el, block: Block, parts: list[str]) -> None:
-        """Add el's content to the open block; nested blocks split it."""
+        """Add el's content to the open block; nested blocks split it.
+
+        Iterative (an explicit stack of open elements): hostile markup nested
+        a thousand deep must not exhaust Python's recursion limit."""
         if el.text:
             parts.append(el.text)
-        for child in el:
+        # frames: (children, open block, its parts, element, what closing it does, start of an <a>'s text)
+        stack = [(iter(el), block, parts, None, _INLINE, 0)]
+        while stack:
+            children, block, parts, _, _, _ = stack[-1]
+            child = next(children, None)
+            if child is None:
+                _, block, parts, closed, kind, start = stack.pop()
+                if closed is None:
+                    continue
+                if kind is _BLOCK:
+                    flush(block, parts)
+                    block, parts = stack[-1][1], stack[-1][2]
+                elif closed.tag == "a":
+                    href = closed.get("href")
+                    if href:
+                        block.links.append((href, _flat("".join(parts[start:]))))
+                if closed.tail:
+                    parts.append(closed.tail)
+                continue
             tag = child.tag
             if not isinstance(tag, str):  # comments, processing instructions
                 pass
@@ -78,9 +99,9 @@ def text_layout(root: etree._Element) -> list[Block]:
             elif tag in block_tags:
                 flush(block, parts)
                 inner = new_block(child, tag)
-                inner_parts: list[str] = []
-                walk(child, inner, inner_parts)
-                flush(inner, inner_parts)
+                inner_parts: list[str] = [child.text] if child.text else []
+                stack.append((iter(child), inner, inner_parts, child, _BLOCK, 0))
+                continue
             elif tag == "img":
                 src = child.get("src") or child.get("data-src")
                 if src:
@@ -89,11 +110,10 @@ def text_layout(root: etree._Element) -> list[Block]:
                 parts.append("\n")
             else:
                 start = len(parts)
-                walk(child, block, parts)
-                if tag == "a":
-                    href = child.get("href")
-                    if href:
-                        block.links.append((href, _flat("".join(parts[start:]))))
+                if child.text:
+                    parts.append(child.text)
+                stack.append((iter(child), block, parts, child, _INLINE, start))
+                continue
             tail = child.tail
             if tail:
                 parts.append(tail)
@@ -120,6 +140,8 @@ def text_layout(root: etree._Element) -> list[Block]:
 
 
 _STRING = etree.XPath("string()")
+#: What closing an element on text_layout's stack does: end its own block, or only its text.
+_BLOCK, _INLINE = "block", "inline"
 
 
 @lru_cache(maxsize=None)
@@ -271,9 +293,12 @@ def load_list_page(selector: Selector, url: str) -> ListPage:
         href = a.get("href")
         if not href:
             continue
-        absolute = urljoin(url, href.strip())
+        try:
+            absolute = urljoin(url, href.strip())
+            path = site.url_path(absolute)
+        except ValueError:  # not a URL at all (`http://[::1/…`): a hostile link is skipped
+            continue
         text = _flat(a.xpath("string()")) or _flat(a.get("title") or "")
-        path = site.url_path(absolute)
         if site.article_ref(path):
             if path not in seen:
                 seen.add(path)

@@ -79,20 +79,25 @@ class NormalizePipeline:
 
 
 class ValidatePipeline:
-    """Drops an article without URL, id, title or body; counts and logs why."""
+    """Drops an article without URL, id, title or body; counts and logs why,
+    and keeps its URL pending (a soft 404, a page of another kind)."""
 
-    def __init__(self, stats):
+    def __init__(self, stats, crawler=None):
         self.stats = stats
+        self.crawler = crawler
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler.stats)
+        return cls(crawler.stats, crawler)
 
     def process_item(self, item):
         reason = validate_article(item)
         if reason:
             self.stats.inc_value(f"{STAT}/dropped/{reason}")
             logger.warning("dropped %s: %s", item.get("url"), reason)
+            run = getattr(self.crawler, "stdcrawl_run", None)
+            if run is not None and item.get("canonical_url"):
+                run.add_outcome(item["canonical_url"], "failed", kind="article", reason=f"dropped/{reason}")
             raise DropItem(f"{reason}: {item.get('url')}")
         return item
 

@@ -161,6 +161,9 @@ def summary_line(summary: dict) -> str:
         f"{summary.get('list_pages', 0)} list pages, articles {summary.get('articles_new', 0)} new / "
         f"{summary.get('articles_updated', 0)} updated / {summary.get('articles_unchanged', 0)} unchanged / "
         f"{summary.get('articles_failed', 0)} failed, {summary.get('duplicates', 0)} duplicates"
+        + (f", gone {summary['gone']}" if summary.get("gone") else "")
+        + (f", pending {summary['pending']}" if summary.get("pending") else "")
+        + (f", given up {summary['given_up']}" if summary.get("given_up") else "")
         + (f"; failures: {reasons}" if reasons else "")
         + (f"; WARC +{summary['warc_bytes']:,} bytes ({summary.get('warc_responses', 0)} responses, "
            f"{summary.get('warc_revisits', 0)} revisits)" if summary.get("warc_bytes") else "")

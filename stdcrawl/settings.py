@@ -38,7 +38,9 @@ RETRY_TIMES = 3
 RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
 STDCRAWL_RETRY_BACKOFF_BASE = 2.0
 STDCRAWL_RETRY_BACKOFF_MAX = 60.0
-#: Redirects stay on the site only (the offsite middleware checks them too).
+#: A 429/503's Retry-After is waited for, up to this many seconds (a longer wish fails the page, kept pending).
+STDCRAWL_RETRY_AFTER_MAX = 120.0
+#: Redirects stay on the site's own hosts, never loop, and end (redirects.py).
 REDIRECT_MAX_TIMES = 5
 #: Article pages are small; anything huge is not an article.
 DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
@@ -52,11 +54,21 @@ EXTENSIONS = {
     "scrapy.extensions.telnet.TelnetConsole": None,
     "stdcrawl.extensions.ArchiveRun": 100,
     "stdcrawl.extensions.Progress": 200,
+    "stdcrawl.watchdog.Watchdog": 300,
 }
+#: A run that receives no response and stores nothing for this long stops cleanly (status `stalled`; 0: off).
+STDCRAWL_WATCHDOG_SECONDS = 600.0
 
 DOWNLOADER_MIDDLEWARES = {
+    #: robots.txt parsed before any request goes out; RFC 9309 for a robots.txt that fails (robots.py).
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "stdcrawl.robots.RobotsTxtMiddleware": 100,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "stdcrawl.middlewares.BackoffRetryMiddleware": 550,
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "stdcrawl.redirects.SiteMetaRefreshMiddleware": 580,
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "stdcrawl.redirects.SiteRedirectMiddleware": 600,
     #: Above HttpCompressionMiddleware (590) and RedirectMiddleware (600): it
     #: sees the bytes as received and every 3xx (docs/warc.md).
     "stdcrawl.capture.WarcCaptureMiddleware": 950,
@@ -84,6 +96,13 @@ STDCRAWL_MODE = "full"
 #: Incremental runs stop a section's pagination after this many list pages in
 #: a row that bring no article the archive lacks.
 STDCRAWL_STOP_AFTER = 1
+#: However a list paginates (a list that always links one more page), a
+#: section stops after this many list pages; `--max-pages` sets a lower one.
+#: The live site's largest list is a few hundred pages at most.
+STDCRAWL_LIST_PAGE_LIMIT = 2000
+#: A failed article URL is retried on later runs (next run, then after 1, 2,
+#: 4 … days) and given up after this many failed attempts in a row (pending.py).
+STDCRAWL_PENDING_MAX_ATTEMPTS = 8
 #: Incremental runs re-fetch (conditionally) articles published this recently.
 STDCRAWL_RECHECK_DAYS = 3.0
 #: Progress lines on stderr every this many seconds (0: off).

@@ -196,9 +196,12 @@ class LinkMapper:
         href = (href or "").strip()
         if not href or href.startswith(("mailto:", "javascript:", "tel:", "#")):
             return None
-        absolute = urljoin(page_url, href)
-        parts = urlsplit(absolute)
-        if parts.scheme not in ("http", "https") or not self.is_own(absolute):
+        try:
+            absolute = urljoin(page_url, href)
+            parts = urlsplit(absolute)
+            if parts.scheme not in ("http", "https") or not self.is_own(absolute):
+                return None
+        except ValueError:  # not a URL (an invalid IPv6 host, a bad port): nothing to fetch
             return None
         return f"{self.base_url}{parts.path or '/'}"
 
@@ -240,6 +243,8 @@ SOURCE_LINE = re.compile(
 BYLINE = re.compile(r"^By\s+(?P<names>[A-Z\u4e00-\u9fff].{0,150})$")
 EDITOR_LINE = re.compile(r"^Editor\s*[:：]\s*(?P<name>.*)$", re.I)
 RELATED_HEADING = re.compile(r"^\s*Top News\s*$", re.I)
+#: The `<title>` of an error page served with status 200 (a soft 404).
+SOFT_404 = re.compile(r"\s*(?:404\b|(?:page\s+)?not\s+found\b|(?:the\s+)?page\s+(?:does\s+not|doesn't)\s+exist|页面不存在|找不到)", re.I)
 FOOTER_START = re.compile(r"^\s*(?:Copyright\b|友情链接|版权所有)", re.I)
 CAPTION_CREDIT = re.compile(
     r"(?:\(\s*(?:PHOTO|PHOTOS|COURTESY PHOTO|Photo)\b[^)]*\)|\bPHOTO\s*:\s*\S[^.]*)\s*$"

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from stdcrawl import EXTRACTOR_VERSION
+from stdcrawl import EXTRACTOR_VERSION, pending
 from stdcrawl.items import VERSIONED_FIELDS
 from stdcrawl.normalize import utc_now
 from stdcrawl.views import create_views
@@ -551,5 +551,6 @@ MIGRATIONS = [
     (2, _create_fts_update_trigger),  # v1 archives reindexed identical text on full-row updates
     (3, _create_captures),  # the WARC index (issue 4)
     (4, _create_list_items),  # which list showed which article (section inference)
+    (5, pending.add_columns),  # failed URLs kept pending, gone and given up (issue 9)
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]

@@ -49,7 +49,7 @@ def test_off_a_terminal_a_crawl_prints_only_its_summary_and_logs_to_a_file(fixtu
     assert result.stdout == ""
     assert result.stderr.strip().count("\n") == 0 and result.stderr.startswith("stdcrawl: full crawl")
     text = log.read_text()
-    assert "Spider opened" in text and "dropped" in text and "HTTP 404" in text
+    assert "Spider opened" in text and "failed: truncated" in text and "HTTP 404, gone" in text
 
 
 def test_quiet_prints_nothing_when_all_went_well_and_one_line_when_not(site_server, tmp_path):

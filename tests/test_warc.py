@@ -269,7 +269,7 @@ def test_capture_sees_responses_before_decompression_and_redirects():
     capture = names.index("stdcrawl.capture.WarcCaptureMiddleware")
     # process_response runs from the last of this list to the first: capture first.
     assert capture > names.index("scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware")
-    assert capture > names.index("scrapy.downloadermiddlewares.redirect.RedirectMiddleware")
+    assert capture > names.index("stdcrawl.redirects.SiteRedirectMiddleware")
     assert capture > names.index("stdcrawl.middlewares.BackoffRetryMiddleware")
 
 

@@ -1,0 +1,53 @@
+"""One short reason for each way a request can fail (summary, `crawls.failure_reasons`, `url_state`)."""
+
+from __future__ import annotations
+
+import re
+
+from scrapy import exceptions
+from scrapy.exceptions import IgnoreRequest
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet import defer, error
+from twisted.web._newclient import ResponseFailed
+
+from stdcrawl.redirects import RedirectRefused
+from stdcrawl.robots import RobotsUnavailable
+
+
+def _scrapy(name: str) -> tuple[type, ...]:
+    """Scrapy ≥ 2.19 wraps download errors in its own exceptions; older ones raise Twisted's."""
+    found = getattr(exceptions, name, None)
+    return (found,) if found else ()
+
+
+_TIMEOUTS = (error.TimeoutError, error.TCPTimedOutError, defer.TimeoutError, TimeoutError,
+             *_scrapy("DownloadTimeoutError"))
+_DATALOSS = _scrapy("ResponseDataLossError")
+_CANCELLED = (defer.CancelledError, *_scrapy("DownloadCancelledError"))
+_REFUSED = (error.ConnectionRefusedError, error.ConnectError, *_scrapy("DownloadConnectionRefusedError"))
+_DNS = (error.DNSLookupError, *_scrapy("CannotResolveHostError"))
+
+
+def reason_of(exc: BaseException) -> str:
+    """`http_503`, `timeout`, `cut_transfer`, `too_large`, `redirect_loop`, `robots_forbidden`, …"""
+    if isinstance(exc, RedirectRefused):
+        return exc.reason
+    if isinstance(exc, HttpError):
+        return f"http_{exc.response.status}"
+    if isinstance(exc, _TIMEOUTS):
+        return "timeout"
+    if _DATALOSS and isinstance(exc, _DATALOSS):
+        return "cut_transfer"
+    if isinstance(exc, ResponseFailed):
+        return "cut_transfer" if "DataLoss" in repr(exc.reasons) else "connection_lost"
+    if isinstance(exc, _CANCELLED):
+        return "too_large" if "max size" in str(exc) else "cancelled"
+    if isinstance(exc, _REFUSED):
+        return "connection_refused"
+    if isinstance(exc, _DNS):
+        return "dns"
+    if isinstance(exc, RobotsUnavailable):
+        return "robots_unavailable"
+    if isinstance(exc, IgnoreRequest):
+        return "robots_forbidden" if "robots.txt" in str(exc) else "ignored"
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", type(exc).__name__).lower()
