@@ -52,6 +52,10 @@ class ArchiveRun:
         self.pending_outcomes: list[dict] = []  # failed, gone and recovered URLs (pending.py)
         self.max_attempts = settings.getint("STDCRAWL_PENDING_MAX_ATTEMPTS", pending.DEFAULT_MAX_ATTEMPTS)
         self.given_up: list[str] = []
+        # what section inference must look at when the run closes: everything after a full
+        # run (None); after an incremental one, the lists it parsed and the articles it stored
+        self.touched_lists: set[str] | None = None if self.mode == "full" else set()
+        self.stored_urls: set[str] = set()
         self.warc = None  # the run's WarcWriter (capture.py): synced before each batch, closed at the end
         self._flusher = None
         self.failed_to_open: str | None = None
@@ -105,6 +109,8 @@ class ArchiveRun:
         (self.deferred_fetches if at_end else self.pending_fetches).append(fetch)
 
     def add_list_items(self, list_url: str, article_urls: list[str], seen_at: str) -> None:
+        if article_urls and self.touched_lists is not None:
+            self.touched_lists.add(list_url)
         self.pending_list_items.extend(
             {"list_url": list_url, "article_url": url, "position": i, "seen_at": seen_at}
             for i, url in enumerate(article_urls)
@@ -131,6 +137,8 @@ class ArchiveRun:
         self.pending_list_items, self.pending_outcomes = [], []
         # failures first: a URL stored in the same batch is no longer pending
         outcomes = outcomes + [{"url": a["canonical_url"], "result": "ok"} for a in articles]
+        if self.touched_lists is not None:
+            self.stored_urls.update(a["canonical_url"] for a in articles)
         try:
             if captures and self.warc is not None:
                 self.warc.sync()  # the records are on disk before the rows pointing at them commit
@@ -170,7 +178,11 @@ class ArchiveRun:
                 self.pending_fetches.extend(self.deferred_fetches)
             self.flush()
             if not self.store_error:
-                self.crawler.stats.set_value(f"{STAT}/sections_from_list", self.archive.infer_sections())
+                lists = articles = None
+                if self.touched_lists is not None:  # incremental: what this run touched
+                    lists = self.touched_lists | self.archive.lists_showing(self.stored_urls)
+                    articles = self.stored_urls
+                self.crawler.stats.set_value(f"{STAT}/sections_from_list", self.archive.infer_sections(lists, articles))
                 outstanding = pending.counts(self.archive.db)
                 self.crawler.stats.set_value(f"{STAT}/pending_total", outstanding[pending.PENDING])
                 self.crawler.stats.set_value(f"{STAT}/given_up_urls", list(self.given_up))

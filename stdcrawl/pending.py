@@ -45,6 +45,8 @@ def add_columns(db: sqlite_utils.Database) -> None:
         if name not in crawl_columns:
             db["crawls"].add_column(name, int)
     db.execute("create index if not exists url_state_outstanding on url_state (state) where state is not null")
+    # the known list pages, without a scan of every article URL (issue 9: 14 % of a no-change night)
+    db.execute("create index if not exists url_state_lists on url_state (kind, url)")
 
 
 def record(db: sqlite_utils.Database, outcomes: list[dict], now: datetime, max_attempts: int) -> list[str]:

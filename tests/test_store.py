@@ -136,3 +136,19 @@ def test_sections_are_inferred_from_lists_once_and_kept_on_recrawl(archive):
     counts = archive.write_batch([orphan], [], None)  # the page still shows no section
     assert counts["unchanged"] == 1
     assert archive.db["articles"].get(orphan["article_id"])["section"] == "News"
+
+
+def test_section_inference_looks_only_at_the_lists_a_run_touched(archive):
+    listed = [make_article(n) for n in (1, 2, 3)]
+    orphan = make_article(4, section="", section_dir="", breadcrumb=[], extraction_notes=["no_breadcrumb", "no_section"])
+    node, other = "https://www.stdaily.com/web/English/node_410_2.html", "https://www.stdaily.com/web/English/node_4101.html"
+    items = [{"list_url": node, "article_url": a["canonical_url"], "position": i, "seen_at": "2026-11-28T00:00:00+00:00"}
+             for i, a in enumerate(listed + [orphan])]
+    archive.write_batch(listed + [orphan], [], None, list_items=items)
+    assert archive.infer_sections(lists=set()) == 0  # a no-change night: nothing looked at
+    assert archive.infer_sections(lists={other}) == 0  # another list (a prefix of the same name)
+    # an orphan still without a section on a list the run touched gets one, though stored before
+    assert archive.infer_sections(lists={"https://www.stdaily.com/web/English/node_410.html"},
+                                  articles=[listed[0]["canonical_url"]]) == 1
+    assert archive.db["articles"].get(orphan["article_id"])["section"] == "News"
+    assert archive.lists_showing([orphan["canonical_url"]]) == {node}
