@@ -166,6 +166,14 @@ def _first(sel: Selector, xpaths: tuple[str, ...]) -> str | None:
     return None
 
 
+def _join(base: str, href: str) -> str:
+    """`href` made absolute; as written when it is not a URL at all (`http://[::1/…`)."""
+    try:
+        return urljoin(base, href)
+    except ValueError:
+        return href
+
+
 def _is_caption(block: Block) -> bool:
     if block.images or not block.text or len(block.text) > 600:
         return False
@@ -239,7 +247,7 @@ class ArticleLoader:
                 continue
             if b.images:
                 for src in b.images:
-                    images.append(Image(src=urljoin(self.url, src), caption=""))
+                    images.append(Image(src=_join(self.url, src), caption=""))
                 if b.text:
                     images[-1]["caption"] = b.text
                 elif i + 1 < len(blocks) and _is_caption(blocks[i + 1]):
@@ -268,7 +276,7 @@ class ArticleLoader:
                 break
             link = next(((h, t) for h, t in b.links if t), None)
             if link and _flat(b.text) == link[1]:
-                items.append(Related(title=link[1], summary="", url=urljoin(self.url, link[0])))
+                items.append(Related(title=link[1], summary="", url=_join(self.url, link[0])))
             elif items and not items[-1]["summary"] and b.text:
                 items[-1]["summary"] = b.text
         return items

@@ -157,8 +157,12 @@ def canonical_url(url: str, local_netloc: str = "") -> str:
 
     For channel URLs and URLs on the crawl's own base (`local_netloc`, a local
     server standing in for the site); other hosts keep all but the fragment.
+    What is not a URL at all (an invalid IPv6 host) is kept as written.
     """
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
     host = (parts.hostname or "").lower()
     if host in CHANNEL_HOSTS or not host or (local_netloc and parts.netloc == local_netloc):
         return urlunsplit(("https", CANONICAL_HOST, parts.path or "/", "", ""))
