@@ -37,11 +37,13 @@ class _SiteRedirects:
         target = mapper.to_fetch(redirected.url, request.url)
         if target is None:
             raise RedirectRefused("redirect_offsite", request.url, redirected.url)
+        chain = [*request.meta.get("redirect_urls", []), request.url]
+        if target in chain and mapper.base_host in site.CHANNEL_HOSTS and redirected.url not in chain:
+            # the live site sending https to http (or www to bare): its own host, followed as it is
+            target = redirected.url
         if target != redirected.url:
             redirected = redirected.replace(url=target)
-        chain = [*request.meta.get("redirect_urls", []), request.url]
-        seen = {site.canonical_url(u, mapper.base_netloc) for u in chain}
-        if site.canonical_url(target, mapper.base_netloc) in seen:
+        if target in chain:
             raise RedirectRefused("redirect_loop", chain[0], target)
         if len(chain) > self.max_redirect_times:
             raise RedirectRefused("redirect_chain", chain[0], target)

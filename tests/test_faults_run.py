@@ -131,6 +131,8 @@ def test_a_failing_article_is_retried_next_run_then_after_1_2_days_and_given_up_
         if state == "given_up" and asked:
             assert summary["given_up_urls"] == ["https://www.stdaily.com" + bad]
         assert summary["pending"] == (1 if state == "pending" else 0)
+    stats = run_stdcrawl("stats", "--db", str(db))
+    assert "outstanding URLs: 1 given up" in stats.stdout and f"given up: https://www.stdaily.com{bad} (http_503" in stats.stdout
     server.lift()
     assert crawl(server, db, "--full", now=NOW + dt.timedelta(days=61))["pending"] == 0
     assert sqlite3.connect(db).execute("select state from url_state where url like ?", ["%" + bad]).fetchone() == (None,)
