@@ -38,7 +38,7 @@ RETRY_TIMES = 3
 RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
 STDCRAWL_RETRY_BACKOFF_BASE = 2.0
 STDCRAWL_RETRY_BACKOFF_MAX = 60.0
-#: A 429/503's Retry-After is waited for, up to this many seconds (a longer wish fails the page, kept pending).
+#: A 429/503's Retry-After is waited for before the retry, up to this many seconds.
 STDCRAWL_RETRY_AFTER_MAX = 120.0
 #: Redirects stay on the site's own hosts, never loop, and end (redirects.py).
 REDIRECT_MAX_TIMES = 5
