@@ -52,6 +52,8 @@ PENDING = {
     12: (None, "redirect_offsite"),  # set up with the foreign server
     13: (fs.not_modified(), "unexpected_304"),
     14: (fs.transform(lambda b: b.replace(b"<p>", b"<p>\xff\xfe\xfa", 12)), "garbled_text"),
+    21: (fs.body(b"<html><head><title>Weekly digest</title></head><body><h1>Weekly digest</h1>"
+                 b"<p>Copyright STDaily</p></body></html>"), "dropped/missing_body"),  # a page of another kind
 }
 GONE = {15: fs.status(404), 16: fs.status(410)}
 STORED = {  # hostile input that must still be read
