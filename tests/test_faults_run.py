@@ -181,3 +181,11 @@ def test_a_full_disk_ends_the_run_within_seconds_with_its_row_failed_and_the_loc
     assert con.execute("pragma integrity_check").fetchone()[0] == "ok"
     statuses = [r[0] for r in con.execute("select status from crawls order by crawl_id")]
     assert statuses[1] in ("store_failed", "warc_failed"), statuses
+
+
+def test_json_at_a_list_url_is_a_counted_list_failure_and_the_other_lists_go_on(small_site):
+    server, articles, db = small_site
+    server.faults["/English/WorldNews/common_list.shtml"] = fs.body(b'{"items": []}', "application/json")
+    summary = crawl(server, db)
+    assert summary["failure_reasons"] == {"list_not_html": 1} and summary["complete"] == 0
+    assert summary["articles_new"] > 0

@@ -19,7 +19,7 @@ import hashlib
 from datetime import date
 
 import scrapy
-from scrapy.http import TextResponse
+from scrapy.http import HtmlResponse
 
 from stdcrawl import pending, site
 from stdcrawl.extensions import STAT
@@ -213,10 +213,9 @@ class EnglishSpider(scrapy.Spider):
         if response.status == 304:
             stats.inc_value(f"{STAT}/list_not_modified")
             return
-        if response.status != 200 or not isinstance(response, TextResponse):
-            stats.inc_value(f"{STAT}/list_failed")
-            stats.inc_value(f"{STAT}/failed/list_http_{response.status}")
-            self.logger.warning("list page %s: HTTP %s", response.url, response.status)
+        if response.status != 200 or not isinstance(response, HtmlResponse):
+            reason = f"http_{response.status}" if response.status != 200 else "not_html"
+            self._fail(response.request, "list", reason, response.status)
             return
         stats.inc_value(f"{STAT}/list_pages")
         page = load_list_page(response.selector, response.url)
