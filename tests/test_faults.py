@@ -195,6 +195,6 @@ def test_after_the_faults_are_lifted_one_incremental_run_heals_the_archive(scena
 
 
 def _line(scenario) -> str:
-    from stdcrawl.runner import summary_line
+    from stdcrawl.crawl.runner import summary_line
 
     return summary_line(scenario["faulted"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from scrapy.http import Response
 
-from stdcrawl.middlewares import retry_after_seconds
+from stdcrawl.crawl.middlewares import retry_after_seconds
 
 
 def answer(**headers) -> Response:

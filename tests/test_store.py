@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from stdcrawl.store import Archive, ArchiveError, resolve_db_path
+from stdcrawl.archive.store import Archive, ArchiveError, resolve_db_path
 
 
 def make_article(n: int = 1, **changes) -> dict:

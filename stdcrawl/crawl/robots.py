@@ -26,7 +26,7 @@ from scrapy.utils.httpobj import urlparse_cached
 from scrapy.utils.misc import build_from_crawler
 from twisted.internet.defer import Deferred
 
-from stdcrawl.extensions import STAT
+from stdcrawl.crawl.extensions import STAT
 
 logger = logging.getLogger(__name__)
 

@@ -20,10 +20,10 @@ from scrapy.exceptions import CloseSpider, NotConfigured
 from scrapy.utils.defer import deferred_from_coro
 from twisted.internet import task
 
-from stdcrawl import pending
+from stdcrawl.archive import pending
 from stdcrawl.clock import get_clock
-from stdcrawl.lock import LockHeld, RunLock
-from stdcrawl.store import Archive, ArchiveError, resolve_db_path
+from stdcrawl.archive.lock import LockHeld, RunLock
+from stdcrawl.archive.store import Archive, ArchiveError, resolve_db_path
 
 logger = logging.getLogger(__name__)
 

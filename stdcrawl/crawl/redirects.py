@@ -17,7 +17,7 @@ from __future__ import annotations
 from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware, RedirectMiddleware
 from scrapy.exceptions import IgnoreRequest
 
-from stdcrawl import site
+from stdcrawl.extract import site
 
 
 class RedirectRefused(IgnoreRequest):

@@ -16,9 +16,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-from stdcrawl.schema_doc import load_schema_doc, plain
-from stdcrawl.store import SCHEMA_VERSION, Archive, ArchiveError
-from stdcrawl.views import view_statements
+from stdcrawl.research.schema_doc import load_schema_doc, plain
+from stdcrawl.archive.store import SCHEMA_VERSION, Archive, ArchiveError
+from stdcrawl.archive.views import view_statements
 
 DEFAULT_PORT = 8001
 #: Datasette settings: facets over ~20,000 JSON author lists need more than

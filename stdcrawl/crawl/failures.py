@@ -10,8 +10,8 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet import defer, error
 from twisted.web._newclient import ResponseFailed
 
-from stdcrawl.redirects import RedirectRefused
-from stdcrawl.robots import RobotsUnavailable
+from stdcrawl.crawl.redirects import RedirectRefused
+from stdcrawl.crawl.robots import RobotsUnavailable
 
 
 def _scrapy(name: str) -> tuple[type, ...]:

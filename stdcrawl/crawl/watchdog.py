@@ -18,7 +18,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.utils.defer import deferred_from_coro
 from twisted.internet import task, tcp
 
-from stdcrawl.extensions import STAT
+from stdcrawl.crawl.extensions import STAT
 
 logger = logging.getLogger(__name__)
 

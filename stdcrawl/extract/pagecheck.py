@@ -15,7 +15,7 @@ import re
 
 from scrapy.http import HtmlResponse, Response, TextResponse
 
-from stdcrawl import site
+from stdcrawl.extract import site
 
 #: A whole HTML page ends with its closing tags (whitespace and comments may follow).
 _CLOSING = re.compile(rb"</(?:html|body)\s*>", re.I)

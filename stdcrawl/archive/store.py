@@ -25,10 +25,11 @@ from pathlib import Path
 
 import sqlite_utils
 
-from stdcrawl import EXTRACTOR_VERSION, pending
-from stdcrawl.items import VERSIONED_FIELDS
-from stdcrawl.normalize import utc_now
-from stdcrawl.views import create_views
+from stdcrawl import EXTRACTOR_VERSION
+from stdcrawl.archive import pending
+from stdcrawl.extract.items import VERSIONED_FIELDS
+from stdcrawl.extract.normalize import utc_now
+from stdcrawl.archive.views import create_views
 
 DEFAULT_DB = "stdcrawl.db"
 
@@ -259,7 +260,7 @@ class Archive:
         and those on the lists that still have none get one (a section
         inferred before is kept); None: every article shown without one
         is reconsidered. A full run passes neither."""
-        from stdcrawl.site import HOME_PATH, list_family, url_path
+        from stdcrawl.extract.site import HOME_PATH, list_family, url_path
 
         def family_of(list_url: str) -> str | None:
             path = url_path(list_url)
@@ -325,7 +326,7 @@ class Archive:
     def _family_ranges(families: set[str] | None):
         """(where, params) selecting list_items of the families (`…/common_list`,
         `…/node_410`: ranges of the list_items key, no scan); None: every row."""
-        from stdcrawl.site import canonical_url
+        from stdcrawl.extract.site import canonical_url
 
         if families is None:
             yield "1", []
