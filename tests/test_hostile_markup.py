@@ -6,7 +6,7 @@ from scrapy.http import HtmlResponse, TextResponse
 
 from stdcrawl.extract.page import article_from_bytes, raw_from_response
 from stdcrawl.extract.loaders import load_list_page, text_layout
-from stdcrawl.extract.pagecheck import page_problem
+from stdcrawl.crawl.failures import page_problem
 
 URL = "http://127.0.0.1:8000/web/English/2025-01/01/content_123456.html"
 PAGE = ("<html><head><title>A title</title></head><body>"

@@ -22,8 +22,6 @@ import sqlite_utils
 
 #: States of `url_state.state` (NULL: nothing outstanding).
 PENDING, GONE, GIVEN_UP = "pending", "gone", "given_up"
-#: Failed attempts in a row before a URL is given up (≈ two months of back-off).
-DEFAULT_MAX_ATTEMPTS = 8
 
 
 def next_attempt(now: datetime, failures: int) -> datetime | None:

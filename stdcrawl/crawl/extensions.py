@@ -22,8 +22,9 @@ from twisted.internet import task
 
 from stdcrawl.archive import pending
 from stdcrawl.clock import get_clock
-from stdcrawl.archive.lock import LockHeld, RunLock
+from stdcrawl.archive.lock import LockHeld, LockUnsupported, RunLock
 from stdcrawl.archive.store import Archive, ArchiveError, resolve_db_path
+from stdcrawl.crawl.profile import site_profile
 
 logger = logging.getLogger(__name__)
 
@@ -38,9 +39,10 @@ class ArchiveRun:
         self.crawler = crawler
         settings = crawler.settings
         self.db_path = resolve_db_path(settings.get("STDCRAWL_DB"))
-        self.batch_size = settings.getint("STDCRAWL_BATCH_SIZE", 50)
-        self.batch_seconds = settings.getfloat("STDCRAWL_BATCH_SECONDS", 5.0)
-        self.mode = settings.get("STDCRAWL_MODE", "full")
+        self.batch_size = settings.getint("STDCRAWL_BATCH_SIZE")
+        self.batch_seconds = settings.getfloat("STDCRAWL_BATCH_SECONDS")
+        self.mode = settings.get("STDCRAWL_MODE")
+        self.site = site_profile(settings)
         self.lock = None if settings.getbool("STDCRAWL_LOCK_HELD") else RunLock(self.db_path)
         self.archive: Archive | None = None
         self.crawl_id: int | None = None
@@ -50,7 +52,7 @@ class ArchiveRun:
         self.pending_list_items: list[dict] = []  # which list page showed which article
         self.pending_captures: list[dict] = []  # `captures` rows of WARC records (capture.py)
         self.pending_outcomes: list[dict] = []  # failed, gone and recovered URLs (pending.py)
-        self.max_attempts = settings.getint("STDCRAWL_PENDING_MAX_ATTEMPTS", pending.DEFAULT_MAX_ATTEMPTS)
+        self.max_attempts = settings.getint("STDCRAWL_PENDING_MAX_ATTEMPTS")
         self.given_up: list[str] = []
         # what section inference must look at when the run closes: everything after a full
         # run (None); after an incremental one, the lists it parsed and the articles it stored
@@ -61,12 +63,16 @@ class ArchiveRun:
         self.failed_to_open: str | None = None
         self.previous_complete = False
         self.store_error: str | None = None
-        crawler.stdcrawl_run = self
+        crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     @classmethod
     def from_crawler(cls, crawler):
         return cls(crawler)
+
+    def spider_opened(self, spider) -> None:
+        """Opens the archive; a CloseSpider raised here closes the run with its reason."""
+        self.open()
 
     def open(self) -> Archive:
         """Open the archive (once). Raises CloseSpider when it cannot be had."""
@@ -78,7 +84,7 @@ class ArchiveRun:
             if self.lock:
                 self.lock.acquire()
             self.archive = Archive(self.db_path)
-        except (LockHeld, ArchiveError) as exc:
+        except (LockHeld, LockUnsupported, ArchiveError) as exc:
             self.failed_to_open = "lock_held" if isinstance(exc, LockHeld) else "archive_unavailable"
             logger.error("%s", exc)
             self.crawler.stats.set_value(f"{STAT}/fatal", str(exc))
@@ -92,7 +98,8 @@ class ArchiveRun:
             if settings.get(k) is not None
         }
         self.previous_complete = self.archive.last_run_complete()
-        self.crawl_id = self.archive.begin_crawl(self.mode, settings.get("STDCRAWL_BASE_URL") or "", args)
+        base_url = settings.get("STDCRAWL_BASE_URL") or self.site.live_base_url
+        self.crawl_id = self.archive.begin_crawl(self.mode, base_url, args)
         self.crawler.stats.set_value(f"{STAT}/crawl_id", self.crawl_id)
         self._flusher = task.LoopingCall(self.flush)
         self._flusher.start(self.batch_seconds, now=False)
@@ -182,7 +189,7 @@ class ArchiveRun:
                 if self.touched_lists is not None:  # incremental: what this run touched
                     lists = self.touched_lists | self.archive.lists_showing(self.stored_urls)
                     articles = self.stored_urls
-                self.crawler.stats.set_value(f"{STAT}/sections_from_list", self.archive.infer_sections(lists, articles))
+                self.crawler.stats.set_value(f"{STAT}/sections_from_list", self.archive.infer_sections(self.site, lists, articles))
                 outstanding = pending.counts(self.archive.db)
                 self.crawler.stats.set_value(f"{STAT}/pending_total", outstanding[pending.PENDING])
                 self.crawler.stats.set_value(f"{STAT}/given_up_urls", list(self.given_up))
@@ -290,7 +297,7 @@ class Progress:
 
     @classmethod
     def from_crawler(cls, crawler):
-        interval = crawler.settings.getfloat("STDCRAWL_PROGRESS_SECONDS", 0)
+        interval = crawler.settings.getfloat("STDCRAWL_PROGRESS_SECONDS")
         if interval <= 0:
             raise NotConfigured
         return cls(crawler, interval)

@@ -1,4 +1,4 @@
-"""One short reason for each way a request can fail (summary, `crawls.failure_reasons`, `url_state`)."""
+"""One short reason for each way a request or its page can fail (summary, `crawls.failure_reasons`, `url_state`)."""
 
 from __future__ import annotations
 
@@ -6,12 +6,15 @@ import re
 
 from scrapy import exceptions
 from scrapy.exceptions import IgnoreRequest
+from scrapy.http import HtmlResponse, Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet import defer, error
 from twisted.web._newclient import ResponseFailed
 
 from stdcrawl.crawl.redirects import RedirectRefused
 from stdcrawl.crawl.robots import RobotsUnavailable
+from stdcrawl.extract.pagecheck import body_problem
+from stdcrawl.extract.site import STDAILY_ENGLISH, SiteProfile
 
 
 def _scrapy(name: str) -> tuple[type, ...]:
@@ -51,3 +54,13 @@ def reason_of(exc: BaseException) -> str:
     if isinstance(exc, IgnoreRequest):
         return "robots_forbidden" if "robots.txt" in str(exc) else "ignored"
     return re.sub(r"(?<!^)(?=[A-Z])", "_", type(exc).__name__).lower()
+
+
+def page_problem(response: Response, profile: SiteProfile = STDAILY_ENGLISH) -> str | None:
+    """Why a 200 response to an article URL is not a whole HTML page
+    (`not_html`, `cut_transfer`, then extract/pagecheck.py's), or None."""
+    if not isinstance(response, HtmlResponse):
+        return "not_html"
+    if "dataloss" in response.flags:
+        return "cut_transfer"
+    return body_problem(response.body, profile)

@@ -22,9 +22,9 @@ class BackoffRetryMiddleware(RetryMiddleware):
 
     def __init__(self, settings):
         super().__init__(settings)
-        self.backoff_base = settings.getfloat("STDCRAWL_RETRY_BACKOFF_BASE", 2.0)
-        self.backoff_max = settings.getfloat("STDCRAWL_RETRY_BACKOFF_MAX", 60.0)
-        self.retry_after_max = settings.getfloat("STDCRAWL_RETRY_AFTER_MAX", 120.0)
+        self.backoff_base = settings.getfloat("STDCRAWL_RETRY_BACKOFF_BASE")
+        self.backoff_max = settings.getfloat("STDCRAWL_RETRY_BACKOFF_MAX")
+        self.retry_after_max = settings.getfloat("STDCRAWL_RETRY_AFTER_MAX")
 
     def backoff_seconds(self, attempt: int) -> float:
         return min(self.backoff_max, self.backoff_base * 2 ** max(0, attempt - 1))

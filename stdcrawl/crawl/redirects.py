@@ -3,7 +3,7 @@
 Scrapy's redirect middlewares follow any Location, to any host, and a loop
 back to a URL already fetched ends as a silently filtered duplicate. These
 subclasses map a redirect to one of the channel's hosts onto the crawl's base
-URL (`site.LinkMapper`, so tests serve it locally) and refuse, with
+URL (the profile's `LinkMapper`, so tests serve it locally) and refuse, with
 `RedirectRefused` (a counted failure, the URL kept pending):
 
 - `redirect_offsite`: another host (nothing of it is fetched, not even its robots.txt);
@@ -17,7 +17,8 @@ from __future__ import annotations
 from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware, RedirectMiddleware
 from scrapy.exceptions import IgnoreRequest
 
-from stdcrawl.extract import site
+from stdcrawl.crawl.profile import site_profile
+from stdcrawl.extract.site import url_path
 
 
 class RedirectRefused(IgnoreRequest):
@@ -32,13 +33,13 @@ class _SiteRedirects:
     def _redirect(self, redirected, request, reason):
         mapper = getattr(self, "_mapper", None)
         if mapper is None:
-            base = self.crawler.settings.get("STDCRAWL_BASE_URL") or site.LIVE_BASE_URL
-            mapper = self._mapper = site.LinkMapper(base)
+            mapper = self._mapper = site_profile(self.crawler.settings).link_mapper(
+                self.crawler.settings.get("STDCRAWL_BASE_URL"))
         target = mapper.to_fetch(redirected.url, request.url)
         if target is None:
             raise RedirectRefused("redirect_offsite", request.url, redirected.url)
         chain = [*request.meta.get("redirect_urls", []), request.url]
-        if target in chain and mapper.base_host in site.CHANNEL_HOSTS and redirected.url not in chain:
+        if target in chain and mapper.base_host in mapper.profile.channel_hosts and redirected.url not in chain:
             # the live site sending https to http (or www to bare): its own host, followed as it is
             target = redirected.url
         if target != redirected.url:
@@ -47,7 +48,7 @@ class _SiteRedirects:
             raise RedirectRefused("redirect_loop", chain[0], target)
         if len(chain) > self.max_redirect_times:
             raise RedirectRefused("redirect_chain", chain[0], target)
-        if request.meta.get("kind") == "article" and site.is_list_path(site.url_path(target)):
+        if request.meta.get("kind") == "article" and mapper.profile.is_list_path(url_path(target)):
             raise RedirectRefused("redirect_to_list", chain[0], target)
         return super()._redirect(redirected, request, reason)
 

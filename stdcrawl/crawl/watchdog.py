@@ -38,7 +38,7 @@ class Watchdog:
 
     @classmethod
     def from_crawler(cls, crawler):
-        seconds = crawler.settings.getfloat("STDCRAWL_WATCHDOG_SECONDS", 0)
+        seconds = crawler.settings.getfloat("STDCRAWL_WATCHDOG_SECONDS")
         if seconds <= 0:
             raise NotConfigured
         return cls(crawler, seconds)

@@ -1,11 +1,12 @@
-"""Is a response a whole, readable article page? Checked before anything is stored.
+"""Is a page whole and readable? Pure checks on its bytes and text, before anything is stored.
 
-A page cut off in transfer (a short body, a connection closed mid-page) lacks
-its closing parts; a page whose charset header lies decodes into mojibake; junk
-bytes decode into replacement characters. None of these may be stored as a
-complete article; nor may a "page not found" served with 200 (a soft 404).
-Each is a failure with its reason (`truncated`, `cut_transfer`,
-`garbled_text`, `not_html`, `soft_404`), and the URL stays pending.
+A page cut off in transfer lacks its closing parts; a page whose charset
+header lies decodes into mojibake; junk bytes decode into replacement
+characters. None of these may be stored as a complete article; nor may a
+"page not found" served with 200 (a soft 404). Each is a failure with its
+reason (`truncated`, `garbled_text`, `soft_404`; the crawl adds `not_html`
+and `cut_transfer`, which only the response knows: crawl/failures.py), and
+the URL stays pending.
 """
 
 from __future__ import annotations
@@ -13,9 +14,9 @@ from __future__ import annotations
 import codecs
 import re
 
-from scrapy.http import HtmlResponse, Response, TextResponse
+from w3lib.encoding import html_body_declared_encoding, html_to_unicode, http_content_type_encoding
 
-from stdcrawl.extract import site
+from stdcrawl.extract.site import STDAILY_ENGLISH, SiteProfile
 
 #: A whole HTML page ends with its closing tags (whitespace and comments may follow).
 _CLOSING = re.compile(rb"</(?:html|body)\s*>", re.I)
@@ -26,16 +27,13 @@ GARBLED_AT = 3
 _CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 
-def page_problem(response: Response) -> str | None:
-    """Why a 200 response to an article URL is not a whole HTML page, or None."""
-    if not isinstance(response, HtmlResponse):
-        return "not_html"
-    if "dataloss" in response.flags:
-        return "cut_transfer"
-    if not _CLOSING.search(response.body[-4096:]):
+def body_problem(body: bytes, profile: SiteProfile = STDAILY_ENGLISH) -> str | None:
+    """Why an HTML body received whole is still not a whole article page
+    (`truncated`, `soft_404`), or None."""
+    if not _CLOSING.search(body[-4096:]):
         return "truncated"
-    title = _TITLE.search(response.body[:8192])
-    if title and site.SOFT_404.match(title.group(1).decode("utf-8", "replace")):
+    title = _TITLE.search(body[:8192])
+    if title and profile.soft_404.match(title.group(1).decode("utf-8", "replace")):
         return "soft_404"
     return None
 
@@ -47,19 +45,20 @@ def _codec(name: str | None) -> str | None:
         return None
 
 
-def page_declared(response: TextResponse) -> TextResponse | None:
-    """The response decoded by the page's own `<meta charset>` when the header
-    names another charset and the page's declaration reads the bytes cleanly;
-    None when the header and page agree (or the page's charset does not fit)."""
-    header = _codec(response._headers_encoding())
-    declared = _codec(response._body_declared_encoding())
-    if not header or not declared or header == declared or _codec(response.encoding) == declared:
+def declared_text(body: bytes, content_type: str | None, used_encoding: str | None) -> str | None:
+    """The body decoded by the page's own `<meta charset>` when the
+    Content-Type header names another charset (the one `used_encoding` was
+    read with) and the page's declaration reads the bytes cleanly; None when
+    header and page agree (or the page's charset does not fit)."""
+    header = _codec(http_content_type_encoding(content_type or ""))
+    declared = _codec(html_body_declared_encoding(body))
+    if not header or not declared or header == declared or _codec(used_encoding) == declared:
         return None
     try:
-        response.body.decode(declared)
+        body.decode(declared)
     except (UnicodeDecodeError, LookupError):
         return None
-    return response.replace(encoding=declared)
+    return html_to_unicode(f"charset={declared}", body)[1]
 
 
 def garbled(text: str) -> bool:

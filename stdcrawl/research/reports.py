@@ -35,7 +35,7 @@ def archive_stats(db_path: str | Path) -> dict:
 
 def _outstanding(db, q) -> dict:
     """Article URLs still to be fetched (pending.py): counts by state and the ones given up."""
-    if "state" not in db["url_state"].columns_dict:  # an archive from before schema 5, opened read-only
+    if "state" not in db["url_state"].columns_dict:  # an archive from before schema 12, opened read-only
         return {"outstanding": {}, "given_up": []}
     return {
         "outstanding": {r["state"]: r["urls"] for r in q(
