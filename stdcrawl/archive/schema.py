@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sqlite_utils
 
-from stdcrawl.archive import pending
+from stdcrawl.archive import pending, problems
 from stdcrawl.extract.site import STDAILY_ENGLISH
 
 
@@ -154,6 +154,20 @@ def _split_section_label(db: sqlite_utils.Database) -> None:
         )
 
 
+def _create_health(db: sqlite_utils.Database) -> None:
+    """`run_health`, `extraction_problems`, `articles.template`, the run's health verdict in `crawls`."""
+    for table, column in (("articles", "template"), ("crawls", "health_status"), ("crawls", "health")):
+        if column not in db[table].columns_dict:  # like the other migrations: safe to run twice
+            db[table].add_column(column, str)
+    db["articles"].create_index(["template"], if_not_exists=True)
+    db["run_health"].create(
+        {"crawl_id": int, "grouping": str, "group_key": str, "field": str, "articles": int, "present": int,
+         "plausible": int, "body_median": float},
+        pk=("crawl_id", "grouping", "group_key", "field"), if_not_exists=True,
+    )
+    problems.create_table(db)
+
+
 #: The schema's history: (version, migration). A new table or column is a new
 #: entry here and a line at the top of CHANGELOG.md.
 MIGRATIONS = [
@@ -163,6 +177,7 @@ MIGRATIONS = [
     (4, _create_list_items),  # which list showed which article (section inference)
     (5, _add_site),  # which site profile an article comes from (issue 10)
     (6, _split_section_label),  # section_label as shown; section stable per directory (issue 11)
+    (7, _create_health),  # field health per run, template signatures, extraction problems (issue 12)
     (12, pending.add_columns),  # failed URLs kept pending, gone and given up (issue 9)
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]

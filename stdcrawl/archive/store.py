@@ -29,6 +29,7 @@ from stdcrawl import EXTRACTOR_VERSION
 from stdcrawl.extract.items import VERSIONED_FIELDS
 from stdcrawl.extract.normalize import utc_now
 from stdcrawl.extract.site import STDAILY_ENGLISH, SiteProfile, url_path
+from stdcrawl.archive import problems
 from stdcrawl.archive.captures import CapturesIndex
 from stdcrawl.archive.schema import MIGRATIONS, SCHEMA_VERSION  # noqa: F401  (imported from here)
 from stdcrawl.archive.state import CrawlState, _json
@@ -85,6 +86,11 @@ class Archive(CrawlState, CapturesIndex):
     `state.py`, the captures index `captures.py`, the schema and its
     migrations `schema.py`.
     """
+
+    #: Keep a stored article over a re-fetched page that extracts worse
+    #: (problems.worse_than). A plain `stdcrawl reparse` turns it off: there
+    #: the operator applies a changed extractor on purpose (after `--dry-run`).
+    protect_better = True
 
     def __init__(self, path: str | Path, *, readonly: bool = False):
         self.path = Path(path)
@@ -233,13 +239,16 @@ class Archive(CrawlState, CapturesIndex):
     # --- writes ----------------------------------------------------------------------
 
     def write_batch(self, articles: Iterable[dict], fetches: Iterable[dict], crawl_id: int | None,
-                    captures: Iterable[dict] = (), list_items: Iterable[dict] = ()) -> dict:
-        """Store articles, URL fetch records, WARC capture rows and list
-        memberships (list_url, article_url, position, seen_at) in one transaction.
+                    captures: Iterable[dict] = (), list_items: Iterable[dict] = (),
+                    problem_rows: Iterable[dict] = ()) -> dict:
+        """Store articles, URL fetch records, WARC capture rows, list
+        memberships (list_url, article_url, position, seen_at) and
+        `extraction_problems` rows (problems.py) in one transaction.
 
-        Returns counts: new, updated, unchanged, duplicate.
+        Returns counts: new, updated, unchanged, duplicate, protected (a
+        worse extraction that left the stored article as it was).
         """
-        counts = {"new": 0, "updated": 0, "unchanged": 0, "duplicate": 0}
+        counts = {"new": 0, "updated": 0, "unchanged": 0, "duplicate": 0, "protected": 0}
         with self.db.atomic():
             new_rows: dict[str, dict] = {}  # new articles, inserted together below
             for article in articles:
@@ -255,6 +264,7 @@ class Archive(CrawlState, CapturesIndex):
                        position = excluded.position, last_seen_at = excluded.last_seen_at""",
                 list_items,
             )
+            self.db.conn.executemany(problems.UPSERT_SQL, problem_rows)
         return counts
 
     def _store_article(self, a: dict, crawl_id: int | None, new_rows: dict[str, dict] | None = None) -> str:
@@ -284,6 +294,7 @@ class Archive(CrawlState, CapturesIndex):
             "extractor_version": a.get("extractor_version", EXTRACTOR_VERSION),
             "fetched_at": a["fetched_at"], "last_seen_at": now, "crawl_id": crawl_id,
             "site": a.get("site", STDAILY_ENGLISH.name),
+            "template": a.get("template") or None,
         }
         if existing is None:
             row.update(first_seen_at=now, last_changed_at=now)
@@ -299,6 +310,12 @@ class Archive(CrawlState, CapturesIndex):
             if kept is not a:
                 row.update(section=kept["section"], section_dir=kept["section_dir"],
                            extraction_notes=_json(kept["extraction_notes"]))
+            lost = problems.worse_than(existing, row) if self.protect_better else []
+            if lost:  # keep the better stored article; the page stays in the WARC and is listed
+                db.conn.execute(problems.UPSERT_SQL, problems.problem_row(
+                    a, crawl_id, "worse_than_stored", "lost: " + ", ".join(lost), now))
+                db.conn.execute("update articles set last_seen_at = ? where article_id = ?", [now, a["article_id"]])
+                return "protected"
             changed = [c for c in COMPARED_COLUMNS if existing[c] != row[c]]
             versioned = [c for c in VERSIONED_FIELDS if existing[c] != row[c]]
             if versioned:
@@ -316,7 +333,8 @@ class Archive(CrawlState, CapturesIndex):
                 outcome = "updated" if changed else "unchanged"
             else:
                 db["articles"].update(
-                    a["article_id"], {"last_seen_at": now, "fetched_at": a["fetched_at"], "url": a["url"], "crawl_id": crawl_id}
+                    a["article_id"], {"last_seen_at": now, "fetched_at": a["fetched_at"], "url": a["url"],
+                                      "crawl_id": crawl_id, "template": row["template"]}
                 )
                 outcome = "unchanged"
         aid = a["article_id"]
@@ -333,6 +351,10 @@ class Archive(CrawlState, CapturesIndex):
              for i, rel in enumerate(a["related"])],
         )
         self._alias(a["canonical_url"], aid, "canonical", now)
+        if a.get("anchors_missing"):
+            conn.execute(problems.UPSERT_SQL, problems.problem_row(a, crawl_id, "anchors_missing", "no Source line", now))
+        else:
+            conn.execute("delete from extraction_problems where url = ?", [a["canonical_url"]])
         return outcome
 
     def _insert_articles(self, rows: list[dict]) -> None:

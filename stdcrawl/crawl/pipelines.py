@@ -22,18 +22,19 @@ class ExtractPipeline:
     """Raw page fields → a normalized, validated article (`extract.page.article_from_raw`).
 
     Counts the article's extraction notes; drops, counts and logs an article
-    without URL, id, title or body, and keeps its URL pending (a soft 404, a
-    page of another kind: archive/pending.py).
+    without URL, id, title or body, and lists its page in `extraction_problems`
+    (archive/problems.py) when the run extension is on, and keeps its URL
+    pending (a soft 404, a page of another kind: archive/pending.py).
     """
 
-    def __init__(self, stats, profile, crawler=None):
+    def __init__(self, stats, profile, run: ArchiveRun | None = None):
         self.stats = stats
         self.profile = profile
-        self.crawler = crawler
+        self.run = run
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler.stats, site_profile(crawler.settings), crawler)
+        return cls(crawler.stats, site_profile(crawler.settings), crawler.get_extension(ArchiveRun))
 
     def process_item(self, item):
         if item.get("kind") != "raw_article":
@@ -44,9 +45,10 @@ class ExtractPipeline:
         if reason:
             self.stats.inc_value(f"{STAT}/dropped/{reason}")
             logger.warning("dropped %s: %s", article.get("url"), reason)
-            run = self.crawler.get_extension(ArchiveRun) if self.crawler is not None else None
-            if run is not None and article.get("canonical_url"):
-                run.add_outcome(article["canonical_url"], "failed", kind="article", reason=f"dropped/{reason}")
+            if self.run is not None and article.get("article_id"):
+                self.run.add_problem(article, reason)
+            if self.run is not None and article.get("canonical_url"):
+                self.run.add_outcome(article["canonical_url"], "failed", kind="article", reason=f"dropped/{reason}")
             raise DropItem(f"{reason}: {article.get('url')}")
         return article
 

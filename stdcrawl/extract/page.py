@@ -14,10 +14,12 @@ from parsel import Selector
 from stdcrawl import EXTRACTOR_VERSION
 from stdcrawl.extract import site
 from stdcrawl.extract.decode import page_text
+from stdcrawl.extract.health import anchors_missing
 from stdcrawl.extract.items import RawArticle
 from stdcrawl.extract.loaders import ArticleLoader, recover_encoding
 from stdcrawl.extract.normalize import normalize_article, utc_now
 from stdcrawl.extract.pagecheck import declared_text, garbled
+from stdcrawl.extract.signature import template_signature
 from stdcrawl.extract.site import STDAILY_ENGLISH, SiteProfile
 from stdcrawl.extract.validate import validate_article
 
@@ -38,7 +40,9 @@ def raw_article(text: str, body: bytes, url: str, selector: Selector | None = No
         text = recovered
     if selector is None:
         selector = Selector(text=text, type="html", base_url=url)
-    raw = ArticleLoader(selector, url, profile).load()
+    loader = ArticleLoader(selector, url, profile)
+    raw = loader.load()
+    raw["template"] = template_signature(loader.anchors)
     raw["encoding_recovered"] = recovered is not None
     raw["charset_from_page"] = False
     raw["garbled"] = garbled(text)
@@ -68,6 +72,7 @@ def article_from_raw(raw: RawArticle, profile: SiteProfile = STDAILY_ENGLISH) ->
     article = normalize_article(raw, profile)
     article["site"] = profile.name
     article["extractor_version"] = EXTRACTOR_VERSION
+    article["anchors_missing"] = anchors_missing(article, profile)  # listed in extraction_problems when stored
     return article, validate_article(article)
 
 

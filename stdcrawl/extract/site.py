@@ -18,7 +18,7 @@ stdaily.com profile's, kept for code and tests that use them directly.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta, timezone, tzinfo
 from functools import cached_property
 from urllib.parse import urljoin, urlsplit, urlunsplit
@@ -239,6 +239,20 @@ INSTITUTION_WORDS = re.compile(
 ENCODING_FALLBACK = "gb18030"
 
 
+# --- what each URL generation's pages are known to show (extract/health.py, crawl/probe.py) --
+
+#: Generations whose article pages carry the `Source: … | time | Author: …` line.
+GENERATIONS_WITH_SOURCE_LINE = frozenset({"G1", "G2", "G3"})
+#: The least share of a probe's sample of each generation that must show each
+#: field plausibly (health.FIELDS): G1–G3 pages carry a breadcrumb and a Source
+#: line with a time of day and usually an author; G4 pages carry neither.
+GENERATION_EXPECTATIONS: dict[str, dict[str, float]] = {
+    **{gen: {"readable": 0.9, "title": 0.9, "body": 0.6, "section": 0.9, "source_line": 0.9, "time": 0.9, "authors": 0.5}
+       for gen in ("G1", "G2", "G3")},
+    "G4": {"readable": 0.9, "title": 0.9, "body": 0.6},
+}
+
+
 # --- the profile -------------------------------------------------------------
 
 
@@ -305,6 +319,10 @@ class SiteProfile:
     lost_characters: bool = LOST_CHARACTERS
     institution_words: re.Pattern[str] = INSTITUTION_WORDS
     encoding_fallback: str | None = ENCODING_FALLBACK
+    #: Generations whose pages carry the source line: one stored without it is an extraction problem.
+    generations_with_source_line: frozenset[str] = frozenset()
+    #: Per generation, the least share of a probe's sample showing each field plausibly (extract/health.py).
+    generation_expectations: dict[str, dict[str, float]] = field(default_factory=dict)
 
     # --- sections ---------------------------------------------------------
 
@@ -410,6 +428,8 @@ STDAILY_ENGLISH = SiteProfile(
     timezone=BEIJING,
     timezone_name=TIMEZONE_NAME,
     timestamp_format=TIMESTAMP_FORMAT,
+    generations_with_source_line=GENERATIONS_WITH_SOURCE_LINE,
+    generation_expectations=GENERATION_EXPECTATIONS,
 )
 
 # The stdaily.com profile's functions under their old names.
