@@ -205,11 +205,17 @@ def _run(archive: Archive, reader: WarcReader, captures: list[dict], report: Rep
                 continue  # already recorded as a URL of its twin
         else:
             stored = stored_article(archive, article["article_id"])
+            if stored is None and archive.known_article_url(article["canonical_url"]):
+                report.outcomes["duplicate"] += 1  # a near-duplicate copy, kept with its twin
+                continue
             if stored is not None:
                 article = keep_inferred_section(article, stored["section"], stored["section_dir"], stored["extraction_notes"])
             changes = diff_article(stored, article) if stored else {}
-            report.outcomes["new" if stored is None else "updated" if set(changes) - {"extractor_version"}
-                            else "unchanged"] += 1
+            if stored is None and archive.near_duplicate_of(article, batch) is not None:
+                report.outcomes["duplicate"] += 1  # a lightly edited copy: the store keeps it with its twin
+            else:
+                report.outcomes["new" if stored is None else "updated" if set(changes) - {"extractor_version"}
+                                else "unchanged"] += 1
             for name, change in changes.items():
                 report.field_changes[name] += 1
                 examples = report.examples.setdefault(name, [])

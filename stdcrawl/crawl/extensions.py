@@ -319,8 +319,11 @@ def run_summary(stats: dict, reason: str) -> dict:
         "articles_unchanged": stats.get(f"{STAT}/articles/unchanged", 0) + stats.get(f"{STAT}/articles/not_modified", 0),
         "articles_protected": stats.get(f"{STAT}/articles/protected", 0),
         "articles_failed": articles_failed,
-        "duplicates": stats.get(f"{STAT}/articles/duplicate", 0) + stats.get(f"{STAT}/dropped_duplicate", 0),
+        "duplicates": stats.get(f"{STAT}/articles/duplicate", 0) + stats.get(f"{STAT}/dropped_duplicate", 0)
+        + stats.get(f"{STAT}/articles/near_duplicate", 0),
+        "near_duplicates": stats.get(f"{STAT}/articles/near_duplicate", 0),  # lightly edited copies (archive/near_duplicates.py)
         "dropped": sum(dropped.values()),
+        "not_an_article": dropped.get("not_an_article", 0),  # soft 404s: pages at article URLs that are no article
         "bad_pages": bad_pages,
         "complete": int(reason == "finished" and not stats.get(f"{STAT}/list_failed", 0)),
         "status_counts": status_counts,

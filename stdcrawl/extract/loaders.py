@@ -226,6 +226,7 @@ class ArticleLoader:
         #: The elements holding the title, the Source line and the body's first
         #: text (None when not found), set by `load` (signature.py hashes their paths).
         self.anchors: tuple = (None, None, None)
+        self.page_title = ""  # the whole <title>, site name and all (page_kind.py reads it)
 
     def load(self) -> RawArticle:
         blocks = self.blocks
@@ -282,6 +283,7 @@ class ArticleLoader:
         if el is None:
             el = root.find(".//title")
         title = _flat(_STRING(el)) if el is not None else ""
+        self.page_title = title
         if not title:
             return ""
         title = self.site.title_suffix.sub("", title)

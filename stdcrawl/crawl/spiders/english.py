@@ -345,10 +345,18 @@ class EnglishSpider(scrapy.Spider):
             self._fail(response.request, "article", f"http_{response.status}", response.status)
             return
         problem = page_problem(response, site)
+        raw = None
+        if problem == "soft_404":
+            # a soft 404 the page-kind check recognises is its (`not_an_article`, dropped by
+            # ExtractPipeline and kept pending); one only its <title> betrays is `soft_404`
+            raw = raw_from_response(response, site)
+            if raw["not_an_article"]:
+                problem = None
         if problem:
             self._fail(response.request, "article", problem, response.status)
             return
-        raw = raw_from_response(response, site)
+        if raw is None:
+            raw = raw_from_response(response, site)
         if raw["garbled"]:
             self._fail(response.request, "article", "garbled_text", response.status)
             return
