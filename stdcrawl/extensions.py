@@ -40,6 +40,7 @@ class ArchiveRun:
         self.batch_seconds = settings.getfloat("STDCRAWL_BATCH_SECONDS", 5.0)
         self.mode = settings.get("STDCRAWL_MODE", "full")
         self.lock = None if settings.getbool("STDCRAWL_LOCK_HELD") else RunLock(self.db_path)
+        self.verified = settings.getbool("STDCRAWL_DB_VERIFIED")  # run_crawl ran quick_check already
         self.archive: Archive | None = None
         self.crawl_id: int | None = None
         self.pending_articles: list[dict] = []
@@ -68,8 +69,8 @@ class ArchiveRun:
         try:
             if self.lock:
                 self.lock.acquire()
-            self.archive = Archive(self.db_path)
-        except (LockHeld, ArchiveError) as exc:
+            self.archive = Archive(self.db_path, verify=not self.verified)
+        except (LockHeld, ArchiveError, OSError) as exc:
             self.failed_to_open = "lock_held" if isinstance(exc, LockHeld) else "archive_unavailable"
             logger.error("%s", exc)
             self.crawler.stats.set_value(f"{STAT}/fatal", str(exc))

@@ -26,7 +26,7 @@ from pathlib import Path
 from scrapy.http import Headers, TextResponse
 from scrapy.responsetypes import responsetypes
 
-from stdcrawl import EXTRACTOR_VERSION
+from stdcrawl import EXTRACTOR_VERSION, dbfile
 from stdcrawl.extract import raw_from_response
 from stdcrawl.items import GOLDEN_FIELDS
 from stdcrawl.lock import RunLock
@@ -108,11 +108,18 @@ def reparse(db_path: str | Path, since: str | None = None, article_id: str | Non
     db_path = Path(db_path)
     since_iso = parse_since(since).isoformat() if since else None
     report = ReparseReport(dry_run=dry_run)
-    if not db_path.exists():
-        raise ArchiveError(f"no archive at {db_path}")
+    try:
+        dbfile.check_readable(db_path)
+        if not dry_run:
+            dbfile.check_writable(db_path)
+    except dbfile.ArchiveFileError as exc:
+        raise ArchiveError(str(exc)) from None
     lock = None if dry_run else RunLock(db_path)
     if lock:
-        lock.acquire()
+        try:
+            lock.acquire()
+        except OSError as exc:
+            raise ArchiveError(f"cannot create the lock file {lock.path}: {exc.strerror or exc}") from None
     try:
         with Archive(db_path, readonly=dry_run) as archive, WarcReader(db_path.resolve().parent) as reader:
             if "captures" not in archive.db.table_names():
@@ -290,8 +297,10 @@ def decode_body(body: bytes, content_encoding: str | None) -> tuple[bytes, list[
             except zlib.error:  # raw deflate, as some servers send it
                 body = zlib.decompress(body, -15)
         elif coding == "br":
-            import brotli
-
+            try:
+                import brotli
+            except ImportError:  # PyPy
+                import brotlicffi as brotli
             body = brotli.decompress(body)
         else:
             try:

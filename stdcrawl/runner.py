@@ -23,7 +23,9 @@ from stdcrawl import settings as default_settings
 from stdcrawl import site
 from stdcrawl.extensions import EXIT_LOCKED, EXIT_USAGE, STAT, run_summary
 from stdcrawl.lock import LockHeld, RunLock
+from stdcrawl.dbfile import ArchiveFileError, check_writable
 from stdcrawl.normalize import parse_since
+from stdcrawl.store import Archive, ArchiveError
 from stdcrawl.spiders.english import EnglishSpider
 
 
@@ -72,6 +74,7 @@ def crawl_settings(opts: CrawlOptions) -> Settings:
         "STDCRAWL_STOP_AFTER": opts.stop_after,
         "STDCRAWL_RECHECK_DAYS": opts.recheck_days,
         "STDCRAWL_LOCK_HELD": True,
+        "STDCRAWL_DB_VERIFIED": True,
         "STDCRAWL_PROGRESS_SECONDS": float(opts.progress or 0),
         "STDCRAWL_WARC_ENABLED": not opts.no_warc,
         "LOG_LEVEL": opts.log_level,
@@ -121,9 +124,22 @@ def run_crawl(opts: CrawlOptions) -> dict:
         return {"status": "usage_error", "exit_code": EXIT_USAGE, "message": problem, "mode": opts.mode}
     lock = RunLock(opts.db)
     try:
+        check_writable(Path(opts.db))
         lock.acquire()
     except LockHeld as exc:
         return {"status": "lock_held", "exit_code": EXIT_LOCKED, "message": str(exc), "mode": opts.mode}
+    except ArchiveFileError as exc:
+        return {"status": "archive_unavailable", "exit_code": EXIT_USAGE, "message": str(exc), "mode": opts.mode}
+    except OSError as exc:
+        message = f"cannot create the lock file {lock.path}: {exc.strerror or exc}"
+        return {"status": "archive_unavailable", "exit_code": EXIT_USAGE, "message": message, "mode": opts.mode}
+    try:
+        # Checked (quick_check) and migrated before Scrapy starts: a damaged
+        # or unusable archive is one line and exit 2, with nothing written.
+        Archive(opts.db).close()
+    except ArchiveError as exc:
+        lock.release()
+        return {"status": "archive_unavailable", "exit_code": EXIT_USAGE, "message": str(exc), "mode": opts.mode}
     try:
         settings = crawl_settings(opts)
         process = CrawlerProcess(settings)
@@ -151,7 +167,7 @@ def run_crawl(opts: CrawlOptions) -> dict:
 
 def summary_line(summary: dict) -> str:
     """The one line an operator reads in the morning."""
-    if summary.get("status") in ("lock_held", "usage_error"):
+    if summary.get("status") in ("lock_held", "usage_error", "archive_unavailable"):
         return f"stdcrawl: {summary['status']}: {summary.get('message', '')}"
     codes = ", ".join(f"{n}×{code}" for code, n in sorted(summary.get("status_counts", {}).items()))
     reasons = ", ".join(f"{reason} {n}" for reason, n in sorted(summary.get("failure_reasons", {}).items()))

@@ -139,33 +139,46 @@ def build_metadata(db_name: str, doc_path: Path | None = None) -> dict:
     }
 
 
-def prepare(db_path: Path) -> None:
-    """Bring an older archive's schema and views up to date before serving it.
+def prepare(db_path: Path) -> bool:
+    """Bring an older archive's schema and views up to date before serving it;
+    whether it must be served immutable (its directory cannot be written).
 
     Datasette only reads; the views and canned queries need the current
     schema, so an archive made by an older stdcrawl is migrated once (the
     usual writable open). A file that cannot be written is served as it is.
     """
-    if up_to_date(db_path):
-        return
+    with Archive(db_path, readonly=True) as archive:
+        current, immutable = _up_to_date(archive), archive.immutable
+    if current or immutable:
+        return immutable
     try:
         Archive(db_path).close()
     except ArchiveError as exc:
         print(f"stdcrawl serve: serving an older schema as it is ({exc})", file=sys.stderr)
+    return False
 
 
 def up_to_date(db_path: Path) -> bool:
     """Whether the archive has the current schema version and views (read-only check)."""
     with Archive(db_path, readonly=True) as archive:
-        version = archive.db.execute("pragma user_version").fetchone()[0]
-        stored = dict(archive.db.execute("select name, sql from sqlite_master where type = 'view'").fetchall())
+        return _up_to_date(archive)
+
+
+def _up_to_date(archive: Archive) -> bool:
+    version = archive.db.execute("pragma user_version").fetchone()[0]
+    stored = dict(archive.db.execute("select name, sql from sqlite_master where type = 'view'").fetchall())
     return version >= SCHEMA_VERSION and all(stored.get(n) == sql for n, sql in view_statements().items())
 
 
-def datasette_args(db_path: Path, metadata: Path, host: str, port: int, live: bool) -> list[str]:
-    """The `datasette serve` command line for `db_path`."""
+def datasette_args(db_path: Path, metadata: Path, host: str, port: int, live: bool, read_only_dir: bool = False) -> list[str]:
+    """The `datasette serve` command line for `db_path`.
+
+    Immutable (`-i`: exact counts, no locks) unless a crawl may be writing
+    (`live`, or a write-ahead log with content); always immutable when the
+    directory cannot be written, where SQLite could not open it otherwise.
+    """
     wal = db_path.with_name(db_path.name + "-wal")
-    live = live or (wal.exists() and wal.stat().st_size > 0)
+    live = not read_only_dir and (live or (wal.exists() and wal.stat().st_size > 0))
     args = ["serve", str(db_path)] if live else ["serve", "-i", str(db_path)]
     args += ["--host", host, "--port", str(port), "--metadata", str(metadata)]
     args += ["--static", f"{STATIC_MOUNT}:{metadata.parent}"]
@@ -182,7 +195,9 @@ def serve(db_path: str | Path, host: str = "127.0.0.1", port: int = DEFAULT_PORT
         print("stdcrawl serve needs Datasette: pip install 'stdcrawl[serve]'", file=sys.stderr)
         return 2
     db_path = Path(db_path)
-    prepare(db_path)
+    read_only_dir = prepare(db_path)
+    if read_only_dir and live:
+        print("stdcrawl serve: --live is not possible in a read-only directory: serving it immutable", file=sys.stderr)
     # Uvicorn stops gracefully on SIGTERM, then raises it again: let that
     # end here, so the temporary metadata is removed and the exit code is 0.
     signal.signal(signal.SIGTERM, _stop)
@@ -193,7 +208,7 @@ def serve(db_path: str | Path, host: str = "127.0.0.1", port: int = DEFAULT_PORT
         (Path(tmp) / "browse.css").write_text(BROWSE_CSS)
         try:
             datasette_cli.main(
-                args=datasette_args(db_path, metadata, host, port, live), prog_name="datasette", standalone_mode=False
+                args=datasette_args(db_path, metadata, host, port, live, read_only_dir), prog_name="datasette", standalone_mode=False
             )
         except SystemExit as exc:
             return exc.code if isinstance(exc.code, int) else 1

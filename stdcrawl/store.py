@@ -25,7 +25,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from stdcrawl import EXTRACTOR_VERSION
+from stdcrawl import EXTRACTOR_VERSION, dbfile
 from stdcrawl.items import VERSIONED_FIELDS
 from stdcrawl.normalize import utc_now
 from stdcrawl.views import create_views
@@ -81,25 +81,40 @@ class ArchiveError(RuntimeError):
 class Archive:
     """A stdcrawl archive file. Open one per process; use from one thread."""
 
-    def __init__(self, path: str | Path, *, readonly: bool = False):
+    def __init__(self, path: str | Path, *, readonly: bool = False, verify: bool = True):
+        """Open (or create) the archive; `readonly` never writes (stdcrawl.dbfile says how).
+
+        A writable open runs `PRAGMA quick_check` before writing anything
+        unless `verify` is false (the caller checked the same file already).
+        """
         self.path = Path(path)
+        #: read without locks, as an immutable file (a read-only directory; dbfile.connect_readonly)
+        self.immutable = False
         try:
             if readonly:
-                if not self.path.exists():
-                    raise ArchiveError(f"no archive at {self.path}")
-                conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True)
+                conn, self.immutable = dbfile.connect_readonly(self.path)
                 self.db = sqlite_utils.Database(conn)
             else:
-                if self.path.parent and not self.path.parent.exists():
-                    self.path.parent.mkdir(parents=True, exist_ok=True)
+                dbfile.check_writable(self.path)
                 self.db = sqlite_utils.Database(self.path)
+                if verify:
+                    dbfile.quick_check(self.db.conn, self.path)
                 self.db.execute("PRAGMA busy_timeout = 10000")
                 if self.db.journal_mode != "wal":
                     self.db.enable_wal()
                 self.db.execute("PRAGMA synchronous = NORMAL")
                 self.ensure_schema()
-        except sqlite3.DatabaseError as exc:
-            raise ArchiveError(f"cannot open the archive {self.path}: {exc}") from exc
+        except dbfile.ArchiveFileError as exc:
+            self._close_quietly()
+            raise ArchiveError(str(exc)) from None
+        except sqlite3.Error as exc:
+            self._close_quietly()
+            raise ArchiveError(dbfile.describe_error(self.path, exc)) from None
+
+    def _close_quietly(self) -> None:
+        db = getattr(self, "db", None)
+        if db is not None:
+            db.close()
 
     def close(self) -> None:
         self.db.close()

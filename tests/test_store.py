@@ -104,7 +104,7 @@ def test_db_path_comes_from_option_then_environment_then_default(monkeypatch):
 def test_a_file_that_is_not_a_database_gives_a_clear_error(tmp_path):
     bad = tmp_path / "bad.db"
     bad.write_bytes(b"this is not sqlite" * 100)
-    with pytest.raises(ArchiveError, match="cannot open the archive"):
+    with pytest.raises(ArchiveError, match="not a stdcrawl archive"):
         Archive(bad)
 
 
