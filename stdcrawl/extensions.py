@@ -52,6 +52,8 @@ class ArchiveRun:
         self._flusher = None
         self.failed_to_open: str | None = None
         self.previous_complete = False
+        self.first_run = False  # no run recorded before: nothing to catch up on
+        self.closed = False
         self.store_error: str | None = None
         crawler.stdcrawl_run = self
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
@@ -84,6 +86,7 @@ class ArchiveRun:
             if settings.get(k) is not None
         }
         self.previous_complete = self.archive.last_run_complete()
+        self.first_run = self.archive.count("crawls") == 0
         self.crawl_id = self.archive.begin_crawl(self.mode, settings.get("STDCRAWL_BASE_URL") or "", args)
         self.crawler.stats.set_value(f"{STAT}/crawl_id", self.crawl_id)
         self._flusher = task.LoopingCall(self.flush)
@@ -144,11 +147,19 @@ class ArchiveRun:
 
     # --- close ------------------------------------------------------------------
 
+    def close_interrupted(self) -> None:
+        """Record a run Scrapy stopped without closing the spider (a second
+        Ctrl-C stops the reactor at once): what was stored is counted, and the
+        row ends `interrupted` instead of staying `running`."""
+        if self.archive is not None and not self.closed:
+            self.spider_closed(None, "interrupted")
+
     def spider_closed(self, spider, reason):
         if self._flusher is not None and self._flusher.running:
             self._flusher.stop()
-        if self.archive is None:
+        if self.archive is None or self.closed:
             return
+        self.closed = True
         try:
             if reason == "finished":
                 self.pending_fetches.extend(self.deferred_fetches)

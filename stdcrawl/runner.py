@@ -149,6 +149,9 @@ def run_crawl(opts: CrawlOptions) -> dict:
         crawler = process.create_crawler(EnglishSpider)
         process.crawl(crawler)
         process.start()
+        run = getattr(crawler, "stdcrawl_run", None)
+        if run is not None:
+            run.close_interrupted()
         try:
             stats = crawler.stats.get_stats()
         except RuntimeError:  # the crawl never started
