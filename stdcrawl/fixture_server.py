@@ -13,7 +13,7 @@ a crawl fetched, and wait for it (`wait_for`). The folder is read on every
 request, so a test can change the site between two crawls. `before_answer`,
 if set, is called with each request's path before it is answered: a test can
 hold a crawl at a known point there (tests/gates.py) instead of guessing with
-sleeps.
+sleeps, or return an HTTP status to answer with instead (a 503, say).
 """
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ class FixtureServer:
         self.gzip_min_bytes = gzip_min_bytes
         self.delay = delay  # seconds before each answer: a slow site, for tests that must catch a run mid-way
         self.requests: list[LoggedRequest] = []
-        self.before_answer = None  # callable(path), run in the request's thread before answering
+        self.before_answer = None  # callable(path) -> None or a status to answer with; in the request's thread
         self._lock = threading.Lock()
         self._logged = threading.Condition(self._lock)
         self._httpd = _QuietServer((host, port), self._handler())
@@ -139,9 +139,13 @@ class FixtureServer:
                 if server.delay:
                     time.sleep(server.delay)
                 path = urlsplit(self.path).path
-                if server.before_answer is not None:
-                    server.before_answer(path)
                 conditional = bool(self.headers.get("If-None-Match") or self.headers.get("If-Modified-Since"))
+                status = server.before_answer(path) if server.before_answer is not None else None
+                if status:  # the hook answers instead: a server error, say
+                    body = f"<html><body><h1>HTTP {status}</h1></body></html>".encode()
+                    self._send(status, {"Content-Type": "text/html; charset=utf-8"}, body, head)
+                    server.log(LoggedRequest(self.command, path, status, conditional, time.time()))
+                    return
                 file = server.resolve(path)
                 if file is None:
                     body = b"<html><head><title>404 Not Found</title></head><body><h1>Not Found</h1></body></html>"
