@@ -5,7 +5,9 @@ titles and descriptions of every table and column from docs/schema.md, facets
 on section, year and author, the full-text search box over `articles_fts`,
 and canned queries for the common questions. The file is opened immutable
 (Datasette never writes to it; counts are exact) unless a crawl may be
-writing to it at the same time, in which case it is opened read-only (`mode=ro`).
+writing to it at the same time, in which case it is opened read-only (`mode=ro`)
+— except in a directory that cannot be written, where only an immutable open
+works (stdcrawl.dbfile).
 """
 
 from __future__ import annotations
