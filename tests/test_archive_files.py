@@ -138,7 +138,7 @@ def bad_db(kind: str, base: Path) -> Path:
         private = base / "private"
         private.mkdir()
         path = build_archive(private / "a.db")
-        private.chmod(0o700)  # root's: `nobody` may not enter
+        private.chmod(0o700 if UNPRIVILEGED else 0o000)  # root's, for `nobody`; or closed to its owner
         return path
     raise AssertionError(kind)
 
