@@ -161,9 +161,9 @@ def describe_error(path: Path, exc: sqlite3.Error) -> str:
     if name.startswith("SQLITE_CORRUPT") or name == "SQLITE_NOTADB" or "malformed" in text or "not a database" in text:
         return corrupted(path, text)
     if name.startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PERM")):
-        if not os.access(path.parent, os.W_OK | os.X_OK) or name.startswith("SQLITE_CANTOPEN"):
-            return _read_only_dir(path) if path.exists() else f"cannot open {path}: {text}"
-        return f"cannot write {path}: {text}"
+        if path.exists() and not os.access(path.parent, os.W_OK | os.X_OK):
+            return _read_only_dir(path)
+        return f"cannot {'open' if name.startswith('SQLITE_CANTOPEN') else 'write'} {path}: {text}"
     return f"cannot use the archive {path}: {text}"
 
 
