@@ -13,7 +13,7 @@ archive. Nested fields take the form each format's users expect:
 
 A file export is written beside its target and renamed into place, so an
 interrupted export never leaves a truncated file under the final name. It
-never replaces the archive it reads (nor its `-wal`, `-shm` or lock file),
+never replaces the archive it reads (nor its `-wal`, `-shm`, lock or stamp file),
 and replaces any other existing file only when asked (`force`, `--force`).
 """
 
@@ -126,8 +126,10 @@ def export(reader, fmt: str, out: str | Path, *, force: bool = False, **filters)
 
 
 def archive_files(db_path: Path) -> list[Path]:
-    """The archive's own files: the database, its journals and its run lock."""
-    return [db_path] + [db_path.with_name(db_path.name + suffix) for suffix in ("-wal", "-shm", "-journal", ".lock")]
+    """The archive's own files: the database, its journals, its run lock and its check stamp."""
+    return [db_path] + [
+        db_path.with_name(db_path.name + suffix) for suffix in ("-wal", "-shm", "-journal", ".lock", ".checked")
+    ]
 
 
 def check_destination(target: Path, db_path: Path, force: bool) -> None:
