@@ -20,7 +20,7 @@ import scrapy
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
-from stdcrawl.runner import CrawlOptions, crawl_settings
+from stdcrawl.crawl.runner import CrawlOptions, crawl_settings
 
 #: The settings that decide how fast pages come in: taken from stdcrawl's, so both crawl alike.
 SHARED_SETTINGS = (

@@ -55,7 +55,7 @@ def record_run(kind: str, m: Measured, summary: dict, server_log: dict) -> dict:
 
 def _has_no_warc() -> bool:
     """Does this stdcrawl have WARC capture, and `--no-warc` to switch it off?"""
-    from stdcrawl.runner import CrawlOptions
+    from stdcrawl.crawl.runner import CrawlOptions
 
     return "no_warc" in CrawlOptions.__dataclass_fields__
 

@@ -20,9 +20,9 @@ import lxml.html
 from scrapy.http import HtmlResponse
 
 from bench.common import Site, median, ratio
-from stdcrawl import normalize
-from stdcrawl.extract import raw_from_response
-from stdcrawl.normalize import normalize_article
+from stdcrawl.extract import normalize
+from stdcrawl.extract.page import raw_from_response
+from stdcrawl.extract.normalize import normalize_article
 
 HEADERS = {"Content-Type": "text/html; charset=utf-8"}
 

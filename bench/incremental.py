@@ -14,7 +14,7 @@ from pathlib import Path
 
 from bench.common import ServerProcess, Site, log, median, ratio, run_measured
 from bench.crawl import record_run, stdcrawl_cmd
-from stdcrawl import site as site_knowledge
+from stdcrawl.extract import site as site_knowledge
 
 
 def _kinds(served: list) -> dict:

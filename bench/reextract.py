@@ -21,9 +21,9 @@ from bench.common import median, ratio
 
 def available() -> str | None:
     """None when re-extraction can be measured, else why not."""
-    if importlib.util.find_spec("stdcrawl.capture") is None or importlib.util.find_spec("stdcrawl.warc") is None:
+    if importlib.util.find_spec("stdcrawl.crawl.capture") is None or importlib.util.find_spec("stdcrawl.archive.warc") is None:
         return "n/a (WARC capture not yet in the tree)"
-    if importlib.util.find_spec("stdcrawl.reparse") is None:
+    if importlib.util.find_spec("stdcrawl.archive.reparse") is None:
         return "n/a (`stdcrawl reparse` not yet in the tree)"
     return None
 
@@ -33,7 +33,7 @@ def _read_and_parse(base: Path, captures: list[dict]) -> float:
     import lxml.html
     from warcio.archiveiterator import ArchiveIterator
 
-    from stdcrawl.reparse import decode_body
+    from stdcrawl.archive.reparse import decode_body
 
     wanted: dict[str, set[str]] = defaultdict(set)
     for cap in captures:
@@ -60,8 +60,8 @@ def measure(db: Path, rounds: int = 2) -> dict:
     reason = available()
     if reason:
         return {"skipped": reason}
-    from stdcrawl.reparse import reparse, select_captures
-    from stdcrawl.store import Archive
+    from stdcrawl.archive.reparse import reparse, select_captures
+    from stdcrawl.archive.store import Archive
 
     with Archive(db, readonly=True) as archive:
         if "captures" not in archive.db.table_names():

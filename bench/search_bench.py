@@ -33,8 +33,8 @@ import sys
 import time
 from pathlib import Path
 
-from stdcrawl.api import open_archive
-from stdcrawl.store import Archive
+from stdcrawl.research.api import open_archive
+from stdcrawl.archive.store import Archive
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = ROOT / "bench" / "results" / "tmp" / "search-bench.db"

@@ -18,8 +18,8 @@ from collections import defaultdict
 from pathlib import Path
 
 from bench.common import median, ratio
-from stdcrawl import settings as default_settings
-from stdcrawl.store import Archive
+from stdcrawl.crawl import settings as default_settings
+from stdcrawl.archive.store import Archive
 
 #: Tables whose rows one article's write produces (captures only when the store has the table).
 TABLES = ("articles", "images", "related_headlines", "article_urls", "url_state", "captures")

@@ -30,7 +30,7 @@ import time
 from pathlib import Path
 
 from stdcrawl.fixture_server import FixtureServer
-from stdcrawl.reparse import reparse
+from stdcrawl.archive.reparse import reparse
 from stdcrawl.sitegen import generate_site
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -16,8 +16,8 @@ import sys
 from pathlib import Path
 
 from stdcrawl import __version__
-from stdcrawl.extensions import EXIT_OK, EXIT_USAGE
-from stdcrawl.store import resolve_db_path
+from stdcrawl.crawl.extensions import EXIT_OK, EXIT_USAGE
+from stdcrawl.archive.store import resolve_db_path
 
 
 def _non_negative_int(value: str) -> int:
@@ -35,7 +35,7 @@ def _db_arg(parser: argparse.ArgumentParser) -> None:
 
 
 def cmd_crawl(args) -> int:
-    from stdcrawl.runner import CrawlOptions, run_crawl, summary_json, summary_line
+    from stdcrawl.crawl.runner import CrawlOptions, run_crawl, summary_json, summary_line
 
     interactive = sys.stderr.isatty()
     opts = CrawlOptions(
@@ -64,9 +64,9 @@ def cmd_crawl(args) -> int:
 
 def cmd_demo(args) -> int:
     from stdcrawl.demo import EXAMPLE_SQL, run_demo
-    from stdcrawl.store import Archive, ArchiveError
-    from stdcrawl.reports import archive_stats, format_stats
-    from stdcrawl.runner import summary_line
+    from stdcrawl.archive.store import Archive, ArchiveError
+    from stdcrawl.research.reports import archive_stats, format_stats
+    from stdcrawl.crawl.runner import summary_line
 
     db = Path(args.db or "demo.db")
     try:
@@ -92,7 +92,7 @@ def cmd_demo(args) -> int:
 
 
 def cmd_extract(args) -> int:
-    from stdcrawl.extract import NotAnArticle, article_from_bytes
+    from stdcrawl.extract.page import NotAnArticle, article_from_bytes
 
     try:
         body = Path(args.path).read_bytes()
@@ -110,8 +110,8 @@ def cmd_extract(args) -> int:
 
 
 def cmd_stats(args) -> int:
-    from stdcrawl.reports import archive_stats, format_stats
-    from stdcrawl.store import ArchiveError
+    from stdcrawl.research.reports import archive_stats, format_stats
+    from stdcrawl.archive.store import ArchiveError
 
     try:
         stats = archive_stats(resolve_db_path(args.db))
@@ -134,10 +134,10 @@ def _filters(args) -> dict:
 
 
 def cmd_search(args) -> int:
-    from stdcrawl.api import open_archive
-    from stdcrawl.export import stdout_may_close
-    from stdcrawl.search import QueryError, render_hits
-    from stdcrawl.store import ArchiveError
+    from stdcrawl.research.api import open_archive
+    from stdcrawl.research.export import stdout_may_close
+    from stdcrawl.research.search import QueryError, render_hits
+    from stdcrawl.archive.store import ArchiveError
 
     bold = args.format == "table" and sys.stdout.isatty()
     try:
@@ -157,10 +157,10 @@ def cmd_search(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from stdcrawl.api import open_archive
-    from stdcrawl.export import ExportError, export
-    from stdcrawl.search import QueryError
-    from stdcrawl.store import ArchiveError
+    from stdcrawl.research.api import open_archive
+    from stdcrawl.research.export import ExportError, export
+    from stdcrawl.research.search import QueryError
+    from stdcrawl.archive.store import ArchiveError
 
     try:
         with open_archive(resolve_db_path(args.db)) as archive:
@@ -174,8 +174,8 @@ def cmd_export(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    from stdcrawl.serve import serve
-    from stdcrawl.store import ArchiveError
+    from stdcrawl.research.serve import serve
+    from stdcrawl.archive.store import ArchiveError
 
     try:
         return serve(resolve_db_path(args.db), host=args.host, port=args.port, live=args.live)
@@ -185,10 +185,10 @@ def cmd_serve(args) -> int:
 
 
 def cmd_reparse(args) -> int:
-    from stdcrawl.extensions import EXIT_FAILURES, EXIT_LOCKED
-    from stdcrawl.lock import LockHeld
-    from stdcrawl.reparse import reparse
-    from stdcrawl.store import ArchiveError
+    from stdcrawl.crawl.extensions import EXIT_FAILURES, EXIT_LOCKED
+    from stdcrawl.archive.lock import LockHeld
+    from stdcrawl.archive.reparse import reparse
+    from stdcrawl.archive.store import ArchiveError
 
     try:
         report = reparse(resolve_db_path(args.db), since=args.since, article_id=args.article_id, dry_run=args.dry_run)
@@ -203,9 +203,9 @@ def cmd_reparse(args) -> int:
 
 
 def cmd_warc_check(args) -> int:
-    from stdcrawl.extensions import EXIT_FAILURES
-    from stdcrawl.store import ArchiveError
-    from stdcrawl.warc import check_captures
+    from stdcrawl.crawl.extensions import EXIT_FAILURES
+    from stdcrawl.archive.store import ArchiveError
+    from stdcrawl.archive.warc import check_captures
 
     try:
         report = check_captures(resolve_db_path(args.db))
@@ -312,7 +312,7 @@ def main(argv: list[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
     except sqlite3.Error as exc:  # met after a good open: a damaged page, a vanished file
-        from stdcrawl.dbfile import describe_error
+        from stdcrawl.archive.dbfile import describe_error
 
         db = Path(args.db or "demo.db") if args.command == "demo" else resolve_db_path(getattr(args, "db", None))
         print(f"stdcrawl {name}: {describe_error(db, exc)}", file=sys.stderr)
@@ -323,5 +323,5 @@ def _notes_to_stderr(prefix: str) -> None:
     """What the archive opener has to say (an immutable open) reaches the user as one line."""
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter(f"{prefix}: note: %(message)s"))
-    opener = logging.getLogger("stdcrawl.dbfile")
+    opener = logging.getLogger("stdcrawl.archive.dbfile")
     opener.handlers = [handler]  # one, however often main() runs in a process

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from stdcrawl.fixture_server import FixtureServer
-from stdcrawl.runner import CrawlOptions, run_crawl
+from stdcrawl.crawl.runner import CrawlOptions, run_crawl
 
 FIXTURE_SITE = Path(__file__).resolve().parent.parent / "fixtures" / "site"
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from stdcrawl.store import Archive
+from stdcrawl.archive.store import Archive
 
 from .conftest import FIXTURE_SITE, run_stdcrawl
 

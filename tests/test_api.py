@@ -6,9 +6,9 @@ import sqlite3
 
 import pytest
 
-from stdcrawl.api import open_archive
-from stdcrawl.search import QueryError
-from stdcrawl.store import ArchiveError
+from stdcrawl.research.api import open_archive
+from stdcrawl.research.search import QueryError
+from stdcrawl.archive.store import ArchiveError
 
 from .archive_factory import SAMPLE, build_archive
 

@@ -69,7 +69,7 @@ def test_extract_prints_one_article_as_json():
 
 
 def test_an_archive_that_refuses_writes_stops_the_crawl_cleanly_and_loses_nothing(fixture_server, tmp_path):
-    from stdcrawl.store import Archive
+    from stdcrawl.archive.store import Archive
 
     db = tmp_path / "a.db"
     Archive(db).close()
@@ -112,7 +112,7 @@ def test_output_piped_into_head_ends_quietly(fixture_server, tmp_path):
 
 
 def test_the_operator_contact_goes_into_the_user_agent(tmp_path):
-    from stdcrawl.runner import CrawlOptions, crawl_settings
+    from stdcrawl.crawl.runner import CrawlOptions, crawl_settings
 
     agent = crawl_settings(CrawlOptions(db=tmp_path / "a.db", contact="mailto:ops@example.org")).get("USER_AGENT")
     assert agent.startswith("stdcrawl/") and agent.endswith("; +mailto:ops@example.org)")

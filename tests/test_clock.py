@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 
 from stdcrawl.clock import Clock, get_clock, set_clock
-from stdcrawl.normalize import BEIJING, parse_since, recheck_since, utc_now
+from stdcrawl.extract.normalize import BEIJING, parse_since, recheck_since, utc_now
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import sqlite3
 
 import pytest
 
-from stdcrawl import site
+from stdcrawl.extract import site
 
 from .conftest import load_fixture, manifest, run_stdcrawl
 

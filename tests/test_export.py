@@ -12,9 +12,9 @@ import tracemalloc
 import pyarrow.parquet as pq
 import pytest
 
-from stdcrawl.api import open_archive
+from stdcrawl.research.api import open_archive
 from stdcrawl.cli import main
-from stdcrawl.export import ExportError, export
+from stdcrawl.research.export import ExportError, export
 
 from .archive_factory import build_archive, make_article
 

@@ -10,8 +10,8 @@ import json
 
 import pytest
 
-from stdcrawl.extract import NotAnArticle, article_from_bytes
-from stdcrawl.items import GOLDEN_FIELDS
+from stdcrawl.extract.page import NotAnArticle, article_from_bytes
+from stdcrawl.extract.items import GOLDEN_FIELDS
 
 from .conftest import FIXTURE_SITE, load_fixture, manifest
 

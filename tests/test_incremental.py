@@ -18,7 +18,8 @@ import time
 
 import pytest
 
-from stdcrawl import site, sitegen
+from stdcrawl import sitegen
+from stdcrawl.extract import site
 from stdcrawl.fixture_server import FixtureServer
 
 from .conftest import ROOT, run_stdcrawl

@@ -2,7 +2,7 @@
 
 import pytest
 
-from stdcrawl.lock import LockHeld, RunLock
+from stdcrawl.archive.lock import LockHeld, RunLock
 
 
 def test_a_second_lock_on_the_same_archive_fails_at_once(tmp_path):

@@ -4,7 +4,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from stdcrawl.normalize import (
+from stdcrawl.extract.normalize import (
     BEIJING,
     choose_authors,
     clean_text,
@@ -119,6 +119,6 @@ def test_since_accepts_iso_dates_and_rejects_nonsense():
 
 
 def test_utc_now_is_aware():
-    from stdcrawl.normalize import utc_now
+    from stdcrawl.extract.normalize import utc_now
 
     assert datetime.fromisoformat(utc_now()).tzinfo == timezone.utc

@@ -16,10 +16,10 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from stdcrawl import site
+from stdcrawl.extract import site
 from stdcrawl.fixture_server import FixtureServer
-from stdcrawl.lock import LockHeld, RunLock
-from stdcrawl.reparse import reparse
+from stdcrawl.archive.lock import LockHeld, RunLock
+from stdcrawl.archive.reparse import reparse
 
 from .conftest import FIXTURE_SITE, run_stdcrawl
 

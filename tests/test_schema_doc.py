@@ -7,8 +7,8 @@ import sqlite3
 
 import pytest
 
-from stdcrawl.schema_doc import SCHEMA_DOC, load_schema_doc, parse_schema_doc
-from stdcrawl.store import SCHEMA_VERSION, Archive
+from stdcrawl.research.schema_doc import SCHEMA_DOC, load_schema_doc, parse_schema_doc
+from stdcrawl.archive.store import SCHEMA_VERSION, Archive
 
 from .archive_factory import build_archive
 

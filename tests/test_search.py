@@ -11,10 +11,10 @@ from contextlib import contextmanager
 
 import pytest
 
-from stdcrawl.api import open_archive
+from stdcrawl.research.api import open_archive
 from stdcrawl.cli import main
-from stdcrawl.search import MAX_QUERY_CHARS, QueryError, plain_match, time_limit
-from stdcrawl.store import Archive
+from stdcrawl.research.search import MAX_QUERY_CHARS, QueryError, plain_match, time_limit
+from stdcrawl.archive.store import Archive
 
 from .archive_factory import SAMPLE, build_archive, crawled_demo, make_article  # noqa: F401 (a fixture)
 from .conftest import ROOT, run_stdcrawl

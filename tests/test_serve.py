@@ -16,8 +16,8 @@ import urllib.request
 import pytest
 from datasette.utils import escape_fts
 
-from stdcrawl.schema_doc import load_schema_doc
-from stdcrawl.serve import QUERIES, build_metadata, datasette_args, prepare, up_to_date
+from stdcrawl.research.schema_doc import load_schema_doc
+from stdcrawl.research.serve import QUERIES, build_metadata, datasette_args, prepare, up_to_date
 
 from .archive_factory import build_archive, crawled_demo  # noqa: F401 (a fixture)
 from .conftest import ROOT

@@ -2,7 +2,7 @@
 
 import pytest
 
-from stdcrawl import site
+from stdcrawl.extract import site
 
 
 @pytest.mark.parametrize(

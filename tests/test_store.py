@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from stdcrawl.store import Archive, ArchiveError, resolve_db_path
+from stdcrawl.archive.store import Archive, ArchiveError, resolve_db_path
 
 
 def make_article(n: int = 1, **changes) -> dict:
@@ -142,7 +142,7 @@ def test_sections_are_inferred_from_lists_once_and_kept_on_recrawl(archive):
 
 
 def test_a_write_open_checks_the_file_unless_it_is_as_the_last_checked_close_left_it(tmp_path):
-    from stdcrawl import dbfile
+    from stdcrawl.archive import dbfile
     from stdcrawl.clock import Clock, set_clock
 
     db = tmp_path / "a.db"

@@ -28,12 +28,12 @@ import pytest
 from scrapy.settings import Settings
 from scrapy.utils.conf import build_component_list
 
-from stdcrawl import settings as default_settings
+from stdcrawl.crawl import settings as default_settings
 from stdcrawl import site, sitegen
 from stdcrawl.fixture_server import FixtureServer, LoggedRequest
-from stdcrawl.reparse import decode_body, reparse, select_captures
-from stdcrawl.store import Archive
-from stdcrawl.warc import Exchange, Original, WarcReader, WarcWriter, check_captures, payload_digest
+from stdcrawl.archive.reparse import decode_body, reparse, select_captures
+from stdcrawl.archive.store import Archive
+from stdcrawl.archive.warc import Exchange, Original, WarcReader, WarcWriter, check_captures, payload_digest
 
 from .conftest import FIXTURE_SITE, ROOT, run_stdcrawl
 from .gates import Gate
@@ -268,11 +268,11 @@ def test_capture_sees_responses_before_decompression_and_redirects():
     settings.setmodule(default_settings)
     order = build_component_list(settings.getwithbase("DOWNLOADER_MIDDLEWARES"))
     names = [c if isinstance(c, str) else f"{c.__module__}.{c.__qualname__}" for c in order]
-    capture = names.index("stdcrawl.capture.WarcCaptureMiddleware")
+    capture = names.index("stdcrawl.crawl.capture.WarcCaptureMiddleware")
     # process_response runs from the last of this list to the first: capture first.
     assert capture > names.index("scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware")
     assert capture > names.index("scrapy.downloadermiddlewares.redirect.RedirectMiddleware")
-    assert capture > names.index("stdcrawl.middlewares.BackoffRetryMiddleware")
+    assert capture > names.index("stdcrawl.crawl.middlewares.BackoffRetryMiddleware")
 
 
 def test_a_killed_crawl_never_leaves_a_row_without_its_record(tmp_path):

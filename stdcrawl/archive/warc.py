@@ -328,7 +328,7 @@ class WarcCheckReport:
 def check_captures(db_path: str | Path) -> WarcCheckReport:
     """Read every `captures` row's record (and a revisit's original) and verify
     its digests (warcio) and that it is the record the row says it is."""
-    from stdcrawl.store import Archive, ArchiveError
+    from stdcrawl.archive.store import Archive, ArchiveError
 
     report = WarcCheckReport()
     db_path = Path(db_path)

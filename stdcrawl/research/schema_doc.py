@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-SCHEMA_DOC = Path(__file__).resolve().parent.parent / "docs" / "schema.md"
+SCHEMA_DOC = Path(__file__).resolve().parents[2] / "docs" / "schema.md"
 
 _HEADING = re.compile(r"^#{2,4} `(?P<name>\w+)` \((?P<kind>table|view|full-text index)\)\s*$")
 _CELL_SPLIT = re.compile(r"(?<!\\)\|")

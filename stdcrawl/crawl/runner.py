@@ -19,14 +19,14 @@ from urllib.parse import urlsplit
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
-from stdcrawl import settings as default_settings
-from stdcrawl import site
-from stdcrawl.extensions import EXIT_LOCKED, EXIT_USAGE, STAT, run_summary
-from stdcrawl.lock import LockHeld, RunLock
-from stdcrawl.dbfile import ArchiveFileError, check_writable
-from stdcrawl.normalize import parse_since
-from stdcrawl.store import Archive, ArchiveError
-from stdcrawl.spiders.english import EnglishSpider
+from stdcrawl.crawl import settings as default_settings
+from stdcrawl.extract import site
+from stdcrawl.crawl.extensions import EXIT_LOCKED, EXIT_USAGE, STAT, run_summary
+from stdcrawl.archive.lock import LockHeld, RunLock
+from stdcrawl.archive.dbfile import ArchiveFileError, check_writable
+from stdcrawl.archive.store import Archive, ArchiveError
+from stdcrawl.extract.normalize import parse_since
+from stdcrawl.crawl.spiders.english import EnglishSpider
 
 
 @dataclass

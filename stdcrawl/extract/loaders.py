@@ -26,8 +26,8 @@ from urllib.parse import urljoin
 from lxml import etree
 from parsel import Selector
 
-from stdcrawl import site
-from stdcrawl.items import Image, RawArticle, Related
+from stdcrawl.extract import site
+from stdcrawl.extract.items import Image, RawArticle, Related
 
 
 @dataclass(slots=True)

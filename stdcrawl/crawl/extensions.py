@@ -20,8 +20,8 @@ from scrapy.exceptions import CloseSpider, NotConfigured
 from scrapy.utils.defer import deferred_from_coro
 from twisted.internet import task
 
-from stdcrawl.lock import LockHeld, RunLock
-from stdcrawl.store import Archive, ArchiveError, resolve_db_path
+from stdcrawl.archive.lock import LockHeld, RunLock
+from stdcrawl.archive.store import Archive, ArchiveError, resolve_db_path
 
 logger = logging.getLogger(__name__)
 

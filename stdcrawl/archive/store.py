@@ -25,10 +25,11 @@ from pathlib import Path
 
 import sqlite_utils
 
-from stdcrawl import EXTRACTOR_VERSION, dbfile
-from stdcrawl.items import VERSIONED_FIELDS
-from stdcrawl.normalize import utc_now
-from stdcrawl.views import create_views
+from stdcrawl import EXTRACTOR_VERSION
+from stdcrawl.archive import dbfile
+from stdcrawl.extract.items import VERSIONED_FIELDS
+from stdcrawl.extract.normalize import utc_now
+from stdcrawl.archive.views import create_views
 
 DEFAULT_DB = "stdcrawl.db"
 
@@ -82,7 +83,7 @@ class Archive:
     """A stdcrawl archive file. Open one per process; use from one thread."""
 
     def __init__(self, path: str | Path, *, readonly: bool = False, verify: bool = True):
-        """Open (or create) the archive; `readonly` never writes (stdcrawl.dbfile says how).
+        """Open (or create) the archive; `readonly` never writes (stdcrawl.archive.dbfile says how).
 
         A writable open runs `PRAGMA quick_check` before writing anything,
         unless the file is as the last checked close left it
@@ -280,7 +281,7 @@ class Archive:
         articles on those lists (all pages of a list, the home page excepted)
         show. Marked `section_from_list` in extraction_notes. Returns how many
         articles got one."""
-        from stdcrawl.site import HOME_PATH, list_family, url_path
+        from stdcrawl.extract.site import HOME_PATH, list_family, url_path
 
         def family_of(list_url: str) -> str | None:
             path = url_path(list_url)

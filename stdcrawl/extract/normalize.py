@@ -10,7 +10,7 @@ import re
 from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
 
-from stdcrawl import site
+from stdcrawl.extract import site
 from stdcrawl.clock import get_clock
 
 BEIJING = timezone(timedelta(hours=8), "Asia/Shanghai")

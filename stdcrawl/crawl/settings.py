@@ -7,8 +7,8 @@ starts from it and overrides what its options say.
 from stdcrawl import __version__
 
 BOT_NAME = "stdcrawl"
-SPIDER_MODULES = ["stdcrawl.spiders"]
-NEWSPIDER_MODULE = "stdcrawl.spiders"
+SPIDER_MODULES = ["stdcrawl.crawl.spiders"]
+NEWSPIDER_MODULE = "stdcrawl.crawl.spiders"
 
 # Politeness on the live site (loopback crawls lift the delays: runner.py).
 #: An honest User-Agent; operators add a contact with STDCRAWL_CONTACT.
@@ -50,23 +50,23 @@ TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
 EXTENSIONS = {
     "scrapy.extensions.telnet.TelnetConsole": None,
-    "stdcrawl.extensions.ArchiveRun": 100,
-    "stdcrawl.extensions.Progress": 200,
+    "stdcrawl.crawl.extensions.ArchiveRun": 100,
+    "stdcrawl.crawl.extensions.Progress": 200,
 }
 
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
-    "stdcrawl.middlewares.BackoffRetryMiddleware": 550,
+    "stdcrawl.crawl.middlewares.BackoffRetryMiddleware": 550,
     #: Above HttpCompressionMiddleware (590) and RedirectMiddleware (600): it
     #: sees the bytes as received and every 3xx (docs/warc.md).
-    "stdcrawl.capture.WarcCaptureMiddleware": 950,
+    "stdcrawl.crawl.capture.WarcCaptureMiddleware": 950,
 }
 
 ITEM_PIPELINES = {
-    "stdcrawl.pipelines.NormalizePipeline": 100,
-    "stdcrawl.pipelines.ValidatePipeline": 200,
-    "stdcrawl.pipelines.DedupePipeline": 300,
-    "stdcrawl.pipelines.StorePipeline": 400,
+    "stdcrawl.crawl.pipelines.NormalizePipeline": 100,
+    "stdcrawl.crawl.pipelines.ValidatePipeline": 200,
+    "stdcrawl.crawl.pipelines.DedupePipeline": 300,
+    "stdcrawl.crawl.pipelines.StorePipeline": 400,
 }
 #: 100 parallel item tasks per response cost ≈15 % here for nothing (STYLE.md).
 CONCURRENT_ITEMS = 10
@@ -101,4 +101,4 @@ LOG_LEVEL = "INFO"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"
 #: Log dropped and scraped items by URL, not by their whole text.
-LOG_FORMATTER = "stdcrawl.logformatter.StdcrawlLogFormatter"
+LOG_FORMATTER = "stdcrawl.crawl.logformatter.StdcrawlLogFormatter"

@@ -23,11 +23,11 @@ from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Request, Response
 from twisted.internet import defer
 
-from stdcrawl import site
+from stdcrawl.extract import site
 from stdcrawl.clock import get_clock
-from stdcrawl.extensions import STAT
-from stdcrawl.store import resolve_db_path
-from stdcrawl.warc import Exchange, Original, WarcWriter, iso_utc, payload_digest, warc_date_from_iso, warc_dir_for
+from stdcrawl.crawl.extensions import STAT
+from stdcrawl.archive.store import resolve_db_path
+from stdcrawl.archive.warc import Exchange, Original, WarcWriter, iso_utc, payload_digest, warc_date_from_iso, warc_dir_for
 
 logger = logging.getLogger(__name__)
 

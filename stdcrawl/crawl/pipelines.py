@@ -11,9 +11,9 @@ import logging
 from scrapy.exceptions import DropItem
 
 from stdcrawl import EXTRACTOR_VERSION
-from stdcrawl.extensions import STAT
-from stdcrawl.normalize import normalize_article
-from stdcrawl.store import fingerprint
+from stdcrawl.crawl.extensions import STAT
+from stdcrawl.extract.normalize import normalize_article
+from stdcrawl.archive.store import fingerprint
 
 logger = logging.getLogger(__name__)
 

@@ -20,12 +20,12 @@ from datetime import date
 import scrapy
 from scrapy.http import TextResponse
 
-from stdcrawl import site
-from stdcrawl.extensions import STAT
-from stdcrawl.extract import raw_from_response
-from stdcrawl.loaders import load_list_page
+from stdcrawl.extract import site
+from stdcrawl.crawl.extensions import STAT
+from stdcrawl.extract.page import raw_from_response
+from stdcrawl.extract.loaders import load_list_page
 from stdcrawl.clock import get_clock
-from stdcrawl.normalize import BEIJING, parse_since, recheck_since, utc_now
+from stdcrawl.extract.normalize import BEIJING, parse_since, recheck_since, utc_now
 
 NEXT_TEXTS = frozenset({"next", "next page", "下一页", ">", "›", "»", "next >", "next»"})
 HANDLED_STATUSES = [304, 404, 410]

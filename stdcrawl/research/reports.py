@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from stdcrawl.store import Archive
+from stdcrawl.archive.store import Archive
 
 
 def archive_stats(db_path: str | Path) -> dict:

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from scrapy.http import HtmlResponse, TextResponse
 
-from stdcrawl import EXTRACTOR_VERSION, site
-from stdcrawl.items import RawArticle
-from stdcrawl.loaders import ArticleLoader, recover_encoding
-from stdcrawl.normalize import normalize_article, utc_now
-from stdcrawl.pipelines import validate_article
+from stdcrawl import EXTRACTOR_VERSION
+from stdcrawl.extract import site
+from stdcrawl.extract.items import RawArticle
+from stdcrawl.extract.loaders import ArticleLoader, recover_encoding
+from stdcrawl.extract.normalize import normalize_article, utc_now
+from stdcrawl.crawl.pipelines import validate_article
 
 
 class NotAnArticle(ValueError):

@@ -7,7 +7,7 @@ and canned queries for the common questions. The file is opened immutable
 (Datasette never writes to it; counts are exact) unless a crawl may be
 writing to it at the same time, in which case it is opened read-only (`mode=ro`)
 — except in a directory that cannot be written, where only an immutable open
-works (stdcrawl.dbfile).
+works (stdcrawl.archive.dbfile).
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-from stdcrawl.schema_doc import load_schema_doc, plain
-from stdcrawl.store import SCHEMA_VERSION, Archive, ArchiveError
-from stdcrawl.views import view_statements
+from stdcrawl.research.schema_doc import load_schema_doc, plain
+from stdcrawl.archive.store import SCHEMA_VERSION, Archive, ArchiveError
+from stdcrawl.archive.views import view_statements
 
 DEFAULT_PORT = 8001
 #: Datasette settings: facets over ~20,000 JSON author lists need more than

@@ -26,14 +26,15 @@ from pathlib import Path
 from scrapy.http import Headers, TextResponse
 from scrapy.responsetypes import responsetypes
 
-from stdcrawl import EXTRACTOR_VERSION, dbfile
-from stdcrawl.extract import raw_from_response
-from stdcrawl.items import GOLDEN_FIELDS
-from stdcrawl.lock import RunLock
-from stdcrawl.normalize import normalize_article, parse_since
-from stdcrawl.pipelines import Deduper, validate_article
-from stdcrawl.store import JSON_COLUMNS, Archive, ArchiveError, keep_inferred_section
-from stdcrawl.warc import RENAMED_TRANSFER_ENCODING, WarcReader, payload_digest
+from stdcrawl import EXTRACTOR_VERSION
+from stdcrawl.archive import dbfile
+from stdcrawl.extract.page import raw_from_response
+from stdcrawl.extract.items import GOLDEN_FIELDS
+from stdcrawl.archive.lock import RunLock
+from stdcrawl.extract.normalize import normalize_article, parse_since
+from stdcrawl.crawl.pipelines import Deduper, validate_article
+from stdcrawl.archive.store import JSON_COLUMNS, Archive, ArchiveError, keep_inferred_section
+from stdcrawl.archive.warc import RENAMED_TRANSFER_ENCODING, WarcReader, payload_digest
 
 #: Fields compared with the stored row (everything extracted, plus who extracted it).
 DIFF_FIELDS: tuple[str, ...] = (*GOLDEN_FIELDS, "extractor_version")
