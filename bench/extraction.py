@@ -54,17 +54,17 @@ def _breakdown(pages) -> dict:
     calls = {"parse_timestamp": 0, "dateparser": 0}
     original_parse, original_parser = normalize.parse_timestamp, normalize._date_parser
 
-    def timed_parse(raw):
+    def timed_parse(raw, *args):
         calls["parse_timestamp"] += 1
         t = time.perf_counter()
         try:
-            return original_parse(raw)
+            return original_parse(raw, *args)
         finally:
             spent["date_parsing"] += time.perf_counter() - t
 
-    def counted_parser():
+    def counted_parser(*args):
         calls["dateparser"] += 1
-        return original_parser()
+        return original_parser(*args)
 
     normalize.parse_timestamp, normalize._date_parser = timed_parse, counted_parser
     try:

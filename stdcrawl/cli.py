@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 from stdcrawl import __version__
+from stdcrawl.crawl import settings as defaults
 from stdcrawl.crawl.extensions import EXIT_OK, EXIT_USAGE
 from stdcrawl.archive.store import resolve_db_path
 
@@ -186,7 +187,7 @@ def cmd_serve(args) -> int:
 
 def cmd_reparse(args) -> int:
     from stdcrawl.crawl.extensions import EXIT_FAILURES, EXIT_LOCKED
-    from stdcrawl.archive.lock import LockHeld
+    from stdcrawl.archive.lock import LockHeld, LockUnsupported
     from stdcrawl.archive.reparse import reparse
     from stdcrawl.archive.store import ArchiveError
 
@@ -195,7 +196,7 @@ def cmd_reparse(args) -> int:
     except LockHeld as exc:
         print(f"stdcrawl reparse: {exc}", file=sys.stderr)
         return EXIT_LOCKED
-    except (ArchiveError, ValueError) as exc:
+    except (ArchiveError, LockUnsupported, ValueError) as exc:
         print(f"stdcrawl reparse: {exc}", file=sys.stderr)
         return EXIT_USAGE
     print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) if args.json else report.format())
@@ -223,15 +224,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("crawl", help="crawl the site into the archive")
     _db_arg(p)
-    p.add_argument("--base-url", default="https://www.stdaily.com", help="site root (a local server in tests)")
+    p.add_argument("--base-url", default=defaults.STDCRAWL_BASE_URL, help="site root (default: the live site; a local server in tests)")
     p.add_argument("--sections", help="comma-separated section directories, e.g. WorldNews,Service")
     p.add_argument("--since", help="skip articles dated before this day (YYYY-MM-DD)")
     p.add_argument("--max-pages", type=int, help="list pages per section at most")
     mode = p.add_mutually_exclusive_group()
     mode.add_argument("--incremental", action="store_true", help="fetch only what is new (the cron mode)")
     mode.add_argument("--full", action="store_true", help="walk every list page and article (default)")
-    p.add_argument("--stop-after", type=int, default=1, help="incremental: stop a section after N known list pages in a row")
-    p.add_argument("--recheck-days", type=_non_negative_int, default=3, help="incremental: re-fetch articles published in the last D Beijing calendar days (today counts as one) for corrections")
+    p.add_argument("--stop-after", type=int, default=defaults.STDCRAWL_STOP_AFTER, help="incremental: stop a section after N known list pages in a row")
+    p.add_argument("--recheck-days", type=_non_negative_int, default=defaults.STDCRAWL_RECHECK_DAYS, help="incremental: re-fetch articles published in the last D Beijing calendar days (today counts as one) for corrections")
     p.add_argument("--jobdir", help="Scrapy JOBDIR: pause with Ctrl-C, resume with the same --jobdir")
     p.add_argument("--log-file", help="write the full log here")
     p.add_argument("--summary-json", action="store_true", help="print the run summary as JSON")

@@ -6,7 +6,7 @@ import json
 import socket
 import sqlite3
 
-from .conftest import run_stdcrawl
+from .conftest import manifest, run_stdcrawl
 
 
 def closed_port() -> int:
@@ -91,7 +91,7 @@ def test_an_archive_that_refuses_writes_stops_the_crawl_cleanly_and_loses_nothin
     con.close()
     again = run_stdcrawl("crawl", "--db", str(db), "--base-url", fixture_server.base_url, "--incremental", "--summary-json")
     assert json.loads(again.stdout)["articles_new"] > 0
-    assert sqlite3.connect(db).execute("select count(*) from articles").fetchone()[0] == 46
+    assert sqlite3.connect(db).execute("select count(*) from articles").fetchone()[0] == manifest()["expected_article_count"]
 
 
 def test_output_piped_into_head_ends_quietly(fixture_server, tmp_path):

@@ -32,6 +32,12 @@ from stdcrawl.extract.normalize import (
         ("Starlink:Blurring the Civilian-Military Line", "Starlink:Blurring the Civilian-Military Line"),
         ("WEEKLY REVIEW(June 9-16)", "WEEKLY REVIEW(June 9-16)"),
         ("\u3000科技日报\u3000", "科技日报"),
+        ("Beijing,?May 3.?(PHOTO:?VCG)", "Beijing, May 3. (PHOTO: VCG)"),
+        ("LI Ming &?WANG Fang", "LI Ming & WANG Fang"),
+        ("a Beijing?\u201cfirst\u201d", "a Beijing \u201cfirst\u201d"),
+        ("Why?) and why?' and (why?] or why?!", "Why?) and why?' and (why?] or why?!"),
+        ("Why now?\u201d he asked.", "Why now?\u201d he asked."),
+        ("Ready?.", "Ready?."),
         (None, ""),
     ],
 )
@@ -53,6 +59,8 @@ def test_clean_text_restores_lost_characters_and_keeps_real_question_marks(raw, 
         ("Science and Technology Daily", ["Science and Technology Daily"]),
         ("毕炜梓", ["毕炜梓"]),
         ("YU?Haoyuan", ["Yu Haoyuan"]),
+        ("LI Ming &?WANG Fang", ["Li Ming", "Wang Fang"]),
+        ("By?LI Ming,?WANG Fang", ["Li Ming", "Wang Fang"]),
         ("", []),
     ],
 )
@@ -71,6 +79,12 @@ def test_authors_come_from_the_byline_when_the_header_is_empty_or_chinese():
     assert choose_authors("Gong Guoping", "By GONG Guoping") == (["Gong Guoping"], False)
     assert choose_authors("毕炜梓", "") == (["毕炜梓"], False)
     assert choose_authors("", "") == ([], False)
+
+
+def test_the_bylines_longer_list_wins_over_a_header_that_names_fewer():
+    assert choose_authors("LI Ming", "By LI Ming & WANG Fang") == (["Li Ming", "Wang Fang"], True)
+    assert choose_authors("LI Ming & WANG Fang", "By LI Ming") == (["Li Ming", "Wang Fang"], False)
+    assert choose_authors("Staff Reporters", "By Staff Reporters") == (["Staff Reporters"], False)
 
 
 def test_site_timestamps_are_beijing_time_with_an_offset():

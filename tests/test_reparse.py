@@ -95,7 +95,7 @@ def test_dry_run_reports_exactly_the_field_a_selector_change_affects(db, monkeyp
     assert editors, "the fixture site has articles with an `Editor:` line"
     before = dump(db)
     # The editor line's selector now keeps the first word only.
-    monkeypatch.setattr(site, "EDITOR_LINE", re.compile(r"^Editor\s*[:：]\s*(?P<name>\S+)", re.I))
+    monkeypatch.setattr(site.STDAILY_ENGLISH, "editor_line", re.compile(r"^Editor\s*[:：]\s*(?P<name>\S+)", re.I))
 
     report = reparse(db, dry_run=True)
     assert dict(report.field_changes) == {"editor": len(editors)}
@@ -116,7 +116,7 @@ def test_a_body_change_is_applied_and_the_old_version_kept(db, monkeypatch):
     edited = dict(query(db, "select article_id, body from articles where editor != ''"))
     assert edited
     # A selector that no longer recognizes the `Editor:` line: it stays in the body.
-    monkeypatch.setattr(site, "EDITOR_LINE", re.compile(r"^Edited by\s*[:：]\s*(?P<name>.*)$"))
+    monkeypatch.setattr(site.STDAILY_ENGLISH, "editor_line", re.compile(r"^Edited by\s*[:：]\s*(?P<name>.*)$"))
 
     preview = reparse(db, dry_run=True)
     assert dict(preview.field_changes) == {"body": len(edited), "editor": len(edited), "word_count": len(edited)}

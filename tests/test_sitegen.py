@@ -228,7 +228,7 @@ def test_duplicate_pair_differs_only_in_identity_and_breadcrumb(manifest):
     assert differ == {"article_id", "canonical_url", "generation", "breadcrumb"}
 
 
-GOLDEN_KEYS = {"article_id", "canonical_url", "generation", "section", "section_dir", "breadcrumb", "title", "source",
+GOLDEN_KEYS = {"article_id", "canonical_url", "generation", "section", "section_label", "section_dir", "breadcrumb", "title", "source",
                "published_raw", "published_at", "published_utc", "published_precision", "author_raw", "byline_raw",
                "authors", "body", "images", "related", "editor", "word_count", "extraction_notes"}
 
@@ -253,14 +253,18 @@ def test_goldens_follow_the_field_contract(golden):
     assert dt.datetime.fromisoformat(g["published_utc"]) == at and g["published_utc"].endswith("+00:00")
     assert all(r["url"].startswith("https://www.stdaily.com/") for r in g["related"])
     for text in (g["title"], g["source"], g["author_raw"], g["byline_raw"], g["editor"], *g["authors"]):
-        assert text == sitegen.norm(text) and not re.search(r"[^\W_]\?[^\W_]", text)
+        assert text == sitegen.norm(text) and not re.search(r"\S\?[^\s\"'”’»)\]}>?!.,;:…—–]", text)
+    for image in g["images"]:
+        assert image["caption"] == sitegen.norm(image["caption"])
+    assert g["section"] in {"Cooperation", "Experts in China", "Comment", "Sci-Tech News", "News", ""}
 
 
 def test_the_seed_golden():
     g = json.loads((FIXTURES / "expected/g1-1232045.json").read_text("utf-8"))
     assert g["title"] == "Innovation Drives Guangdong's High-quality Development"
     assert (g["published_at"], g["published_utc"]) == ("2021-11-04T09:49:22+08:00", "2021-11-04T01:49:22+00:00")
-    assert (g["authors"], g["section"], g["section_dir"]) == (["Gong Guoping"], "International Cooperation", "WorldNews")
+    assert (g["authors"], g["section"], g["section_dir"]) == (["Gong Guoping"], "Cooperation", "WorldNews")
+    assert g["section_label"] == "International Cooperation"
     assert g["body"].startswith("As the south gate of China") and g["body"].endswith("Guangdong Province.")
     assert g["images"] == [{"src": "https://www.stdaily.com/English/WorldNews/2021-11/04/W020211104557865219036.jpg",
                             "caption": "Canton Tower, at the south bank of the Pearl River, is the landmark of Guangzhou city."}]

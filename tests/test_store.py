@@ -181,3 +181,35 @@ def test_a_write_open_checks_the_file_unless_it_is_as_the_last_checked_close_lef
             assert weekly.checked  # at least once every CHECK_DAYS
     finally:
         set_clock(previous)
+
+
+def test_opening_a_v5_archive_keeps_the_shown_label_and_gives_one_stable_section(tmp_path):
+    path = tmp_path / "old.db"
+    other_site = make_article(4, section="International Cooperation", section_dir="WorldNews",
+                              breadcrumb=["Home", "International Cooperation"])
+    other_site["site"] = "another-site"  # its own section map: never renamed by stdaily.com's
+    with Archive(path) as a:
+        a.write_batch([
+            make_article(1, section="International Cooperation", section_dir="WorldNews",
+                         breadcrumb=["EnglishChannel", "International Cooperation", "Article"]),
+            make_article(2, section="Cooperation", section_dir="WorldNews",
+                         breadcrumb=["EnglishChannel", "Cooperation", "Article"]),
+            make_article(3, section="News", section_dir="", breadcrumb=[]),
+            other_site,
+        ], [], None)
+        # back to the v5 layout: no section_label, sections as each page showed them
+        a.db.execute("alter table articles drop column section_label")
+        a.db.execute("pragma user_version = 5")
+    with Archive(path) as a:
+        rows = {r["article_id"]: r for r in a.db.query("select * from articles order by article_id")}
+        assert a.db.execute("pragma user_version").fetchone()[0] == 6
+    assert [(r["section"], r["section_label"]) for r in rows.values()] == [
+        ("Cooperation", "International Cooperation"), ("Cooperation", "Cooperation"), ("News", ""),
+        ("International Cooperation", "International Cooperation")]
+
+
+def test_a_new_article_stores_its_shown_section_label(archive):
+    archive.write_batch([make_article(1, section="Cooperation", section_dir="WorldNews",
+                                      section_label="International Cooperation")], [], None)
+    row = archive.db["articles"].get("g1-1234561")
+    assert (row["section"], row["section_label"]) == ("Cooperation", "International Cooperation")

@@ -3,8 +3,8 @@
 For each article, the latest capture that brought its page (status 200,
 non-empty payload) is read back from the WARC files, its Content-Encoding
 undone as Scrapy's HttpCompressionMiddleware would, and the page goes through
-the crawl's own steps: `raw_from_response` → `normalize_article` →
-`validate_article` → `Deduper` → `Archive.write_batch` (which keeps the
+the crawl's own steps: `raw_from_response` → `article_from_raw` (normalize,
+validate) → `Deduper` → `Archive.write_batch` (which keeps the
 previous title and body in `article_versions` when they change). No network,
 no Scrapy engine.
 
@@ -26,13 +26,13 @@ from pathlib import Path
 from scrapy.http import Headers, TextResponse
 from scrapy.responsetypes import responsetypes
 
-from stdcrawl import EXTRACTOR_VERSION
 from stdcrawl.archive import dbfile
-from stdcrawl.extract.page import raw_from_response
-from stdcrawl.extract.items import GOLDEN_FIELDS
+from stdcrawl.archive.dedupe import Deduper
 from stdcrawl.archive.lock import RunLock
-from stdcrawl.extract.normalize import normalize_article, parse_since
-from stdcrawl.crawl.pipelines import Deduper, validate_article
+from stdcrawl.extract.items import GOLDEN_FIELDS
+from stdcrawl.extract.normalize import parse_since
+from stdcrawl.extract.page import article_from_raw, raw_from_response
+from stdcrawl.extract.site import STDAILY_ENGLISH, SiteProfile
 from stdcrawl.archive.store import JSON_COLUMNS, Archive, ArchiveError, keep_inferred_section
 from stdcrawl.archive.warc import RENAMED_TRANSFER_ENCODING, WarcReader, payload_digest
 
@@ -97,11 +97,12 @@ class ReparseReport:
 
 
 def reparse(db_path: str | Path, since: str | None = None, article_id: str | None = None,
-            dry_run: bool = False) -> ReparseReport:
+            dry_run: bool = False, profile: SiteProfile = STDAILY_ENGLISH) -> ReparseReport:
     """Re-extract articles from their stored captures; write what changed unless `dry_run`.
 
     `since` (a date) limits it to captures fetched on or after it,
-    `article_id` to one article. Raises ArchiveError (NoCaptures) when the
+    `article_id` to one article; `profile` is the site the archive is of
+    (stdaily.com's unless told). Raises ArchiveError (NoCaptures) when the
     archive cannot be read, LockHeld when a crawl holds it, ValueError for a
     bad `since`.
     """
@@ -125,7 +126,7 @@ def reparse(db_path: str | Path, since: str | None = None, article_id: str | Non
         with Archive(db_path, readonly=dry_run) as archive, WarcReader(db_path.resolve().parent) as reader:
             if "captures" not in archive.db.table_names():
                 raise NoCaptures(f"{db_path} has no captures: it was made before WARC capture")
-            _run(archive, reader, select_captures(archive, since_iso, article_id), report)
+            _run(archive, reader, select_captures(archive, since_iso, article_id), report, profile)
     finally:
         if lock:
             lock.release()
@@ -149,7 +150,8 @@ def select_captures(archive: Archive, since_iso: str | None = None, article_id: 
     return [dict(r) for r in archive.db.query(sql, params)]
 
 
-def _run(archive: Archive, reader: WarcReader, captures: list[dict], report: ReparseReport) -> None:
+def _run(archive: Archive, reader: WarcReader, captures: list[dict], report: ReparseReport,
+         profile: SiteProfile = STDAILY_ENGLISH) -> None:
     deduper = Deduper(archive)
     batch: list[dict] = []
     batch_crawl = None
@@ -162,7 +164,7 @@ def _run(archive: Archive, reader: WarcReader, captures: list[dict], report: Rep
             report.problems.append(f"capture {cap['capture_id']} ({cap['warc_file']}@{cap['warc_offset']}): {exc}")
             report.dropped["unreadable"] += 1
             continue
-        article, reason = article_from_capture(cap, response)
+        article, reason = article_from_capture(cap, response, profile)
         if reason:
             report.dropped[reason] += 1
             continue
@@ -201,7 +203,7 @@ def _run(archive: Archive, reader: WarcReader, captures: list[dict], report: Rep
     if batch:
         archive.write_batch(batch, [], batch_crawl)
     if written:
-        archive.infer_sections()  # as a crawl does when it closes
+        archive.infer_sections(profile)  # as a crawl does when it closes
 
 
 def response_from_capture(cap: dict, reader: WarcReader) -> TextResponse:
@@ -228,16 +230,14 @@ def response_from_capture(cap: dict, reader: WarcReader) -> TextResponse:
     return cls(url=cap["url"], status=cap["status"], headers=headers, body=body)
 
 
-def article_from_capture(cap: dict, response) -> tuple[dict | None, str | None]:
+def article_from_capture(cap: dict, response, profile: SiteProfile = STDAILY_ENGLISH) -> tuple[dict | None, str | None]:
     """The normalized article of a captured page, or the reason there is none."""
     if not isinstance(response, TextResponse):
         return None, "not_html"
-    raw = raw_from_response(response)
+    raw = raw_from_response(response, profile)
     raw["section_hint"] = cap["section_hint"] or ""
     raw["fetched_at"] = cap["fetched_at"]
-    article = normalize_article(raw)
-    article["extractor_version"] = EXTRACTOR_VERSION
-    reason = validate_article(article)
+    article, reason = article_from_raw(raw, profile)
     return (None, reason) if reason else (article, None)
 
 

@@ -1,4 +1,5 @@
-"""The archive: one SQLite file, written through sqlite-utils.
+"""The archive: one SQLite file, written through sqlite-utils; here, its
+articles and their versions.
 
 Tables (documented for researchers in docs/schema.md, checked by a test):
 `articles`, `images`, `related_headlines`, `article_urls`, `article_versions`,
@@ -19,7 +20,6 @@ import os
 import sqlite3
 from collections import Counter
 from collections.abc import Iterable
-from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 from pathlib import Path
 
@@ -29,6 +29,10 @@ from stdcrawl import EXTRACTOR_VERSION
 from stdcrawl.archive import dbfile
 from stdcrawl.extract.items import VERSIONED_FIELDS
 from stdcrawl.extract.normalize import utc_now
+from stdcrawl.extract.site import STDAILY_ENGLISH, SiteProfile, url_path
+from stdcrawl.archive.captures import CapturesIndex
+from stdcrawl.archive.schema import MIGRATIONS, SCHEMA_VERSION  # noqa: F401  (imported from here)
+from stdcrawl.archive.state import CrawlState, _json
 from stdcrawl.archive.views import create_views
 
 DEFAULT_DB = "stdcrawl.db"
@@ -37,7 +41,7 @@ DEFAULT_DB = "stdcrawl.db"
 JSON_COLUMNS = ("breadcrumb", "authors", "extraction_notes")
 #: Columns compared to tell an updated article from an unchanged one.
 COMPARED_COLUMNS = (
-    "title", "source", "section", "section_dir", "breadcrumb", "published_raw", "published_at",
+    "title", "source", "section", "section_label", "section_dir", "breadcrumb", "published_raw", "published_at",
     "author_raw", "byline_raw", "authors", "body", "editor", "images_json",
 )
 
@@ -45,10 +49,6 @@ COMPARED_COLUMNS = (
 def resolve_db_path(cli_value: str | None = None) -> Path:
     """`--db`, then `STDCRAWL_DB`, then `./stdcrawl.db`."""
     return Path(cli_value or os.environ.get("STDCRAWL_DB") or DEFAULT_DB)
-
-
-def _json(value) -> str:
-    return json.dumps(value, ensure_ascii=False, default=str)
 
 
 def content_hash(article: dict) -> str:
@@ -79,8 +79,13 @@ class ArchiveError(RuntimeError):
     """The database cannot be opened or written (path, permissions, corruption)."""
 
 
-class Archive:
-    """A stdcrawl archive file. Open one per process; use from one thread."""
+class Archive(CrawlState, CapturesIndex):
+    """A stdcrawl archive file. Open one per process; use from one thread.
+
+    This module holds the articles and their versions; the crawl's memory is
+    `state.py`, the captures index `captures.py`, the schema and its
+    migrations `schema.py`.
+    """
 
     def __init__(self, path: str | Path, *, readonly: bool = False, verify: bool = True):
         """Open (or create) the archive; `readonly` never writes (stdcrawl.archive.dbfile says how).
@@ -151,141 +156,22 @@ class Archive:
                     self.db.execute(f"PRAGMA user_version = {target}")
             create_views(self.db)
 
-    @staticmethod
-    def _create_v1(db: sqlite_utils.Database) -> None:
-        db["articles"].create(
-            {
-                "article_id": str, "canonical_url": str, "url": str, "generation": str,
-                "section": str, "section_dir": str, "breadcrumb": str, "title": str,
-                "source": str, "published_raw": str, "published_at": str, "published_utc": str,
-                "published_precision": str, "author_raw": str, "byline_raw": str, "authors": str,
-                "authors_text": str, "body": str, "editor": str, "word_count": int,
-                "image_count": int, "images_json": str, "extraction_notes": str,
-                "content_hash": str, "fingerprint": str, "extractor_version": str,
-                "fetched_at": str, "first_seen_at": str, "last_seen_at": str,
-                "last_changed_at": str, "crawl_id": int,
-            },
-            pk="article_id",
-            not_null={"canonical_url", "title", "body"},
-            if_not_exists=True,
-        )
-        db["articles"].create_index(["canonical_url"], unique=True, if_not_exists=True)
-        db["articles"].create_index(["published_at"], if_not_exists=True)
-        db["articles"].create_index(["section"], if_not_exists=True)
-        db["articles"].create_index(["fingerprint"], if_not_exists=True)
-        db["images"].create(
-            {"article_id": str, "position": int, "src": str, "caption": str},
-            pk=("article_id", "position"), foreign_keys=[("article_id", "articles")], if_not_exists=True,
-        )
-        db["related_headlines"].create(
-            {"article_id": str, "position": int, "title": str, "summary": str, "url": str, "seen_at": str},
-            pk=("article_id", "position"), foreign_keys=[("article_id", "articles")], if_not_exists=True,
-        )
-        db["article_urls"].create(
-            {"url": str, "article_id": str, "relation": str, "first_seen_at": str},
-            pk="url", foreign_keys=[("article_id", "articles")], if_not_exists=True,
-        )
-        db["article_urls"].create_index(["article_id"], if_not_exists=True)
-        db["article_versions"].create(
-            {
-                "version_id": int, "article_id": str, "replaced_at": str, "crawl_id": int,
-                "title": str, "body": str, "authors": str, "published_at": str,
-                "content_hash": str, "extractor_version": str, "changed_fields": str,
-            },
-            pk="version_id", foreign_keys=[("article_id", "articles")], if_not_exists=True,
-        )
-        db["article_versions"].create_index(["article_id"], if_not_exists=True)
-        db["url_state"].create(
-            {
-                "url": str, "kind": str, "article_id": str, "first_seen_at": str,
-                "last_fetched_at": str, "last_status": int, "etag": str, "last_modified": str,
-                "content_hash": str, "found_on": str, "fetch_count": int,
-            },
-            pk="url", if_not_exists=True,
-        )
-        db["crawls"].create(
-            {
-                "crawl_id": int, "started_at": str, "finished_at": str, "mode": str,
-                "status": str, "exit_code": int, "base_url": str, "args": str, "pid": int,
-                "requests": int, "responses": int, "list_pages": int, "articles_new": int,
-                "articles_updated": int, "articles_unchanged": int, "articles_failed": int,
-                "duplicates": int, "dropped": int, "bad_pages": int, "complete": int, "status_counts": str,
-                "failure_reasons": str, "stats": str,
-            },
-            pk="crawl_id", if_not_exists=True,
-        )
-        if "articles_fts" not in db.table_names():
-            db["articles"].enable_fts(["title", "body", "authors_text"], create_triggers=True, tokenize="porter")
-            _create_fts_update_trigger(db)
-
-    # --- crawls ------------------------------------------------------------------
-
-    def begin_crawl(self, mode: str, base_url: str, args: dict) -> int:
-        self.close_stale_crawls()
-        with self.db.atomic():
-            table = self.db["crawls"].insert(
-                {
-                    "started_at": utc_now(), "mode": mode, "status": "running", "base_url": base_url,
-                    "args": _json(args), "pid": os.getpid(),
-                }
-            )
-        return table.last_pk
-
-    def finish_crawl(self, crawl_id: int, **fields) -> None:
-        for key in ("status_counts", "failure_reasons", "stats"):
-            if key in fields and not isinstance(fields[key], str):
-                fields[key] = _json(fields[key])
-        fields.setdefault("finished_at", utc_now())
-        with self.db.atomic():
-            self.db["crawls"].update(crawl_id, fields)
-
-    def last_run_complete(self) -> bool:
-        """Did the latest finished run walk every list page it meant to?
-
-        An incremental run may stop paginating at known pages only if the run
-        before it saw everything; after a killed or broken run it walks all.
-        """
-        row = self.db.execute(
-            "select complete from crawls where status != 'running' order by crawl_id desc limit 1"
-        ).fetchone()
-        return bool(row and row[0])
-
-    def close_stale_crawls(self) -> int:
-        """Runs still marked 'running' when a new run holds the lock were killed."""
-        with self.db.atomic():
-            cursor = self.db.execute("update crawls set status = 'killed' where status = 'running'")
-        return cursor.rowcount
-
     # --- what the crawl knows ------------------------------------------------------
-
-    def known_article_url(self, canonical_url: str) -> bool:
-        """Is the URL an archived article (or a known copy of one), or gone (404/410)?"""
-        row = self.db.execute(
-            "select 1 from article_urls where url = ? union all "
-            "select 1 from url_state where url = ? and last_status in (404, 410) limit 1",
-            [canonical_url, canonical_url],
-        ).fetchone()
-        return row is not None
 
     def article_with_fingerprint(self, fp: str) -> str | None:
         row = self.db.execute("select article_id from articles where fingerprint = ?", [fp]).fetchone()
         return row[0] if row else None
 
-    def url_state(self, url: str) -> dict | None:
-        rows = list(self.db.query("select * from url_state where url = ?", [url]))
-        return rows[0] if rows else None
-
-    def infer_sections(self) -> int:
+    def infer_sections(self, profile: SiteProfile = STDAILY_ENGLISH) -> int:
         """Give a section to articles whose page shows none (G4 pages have no
         breadcrumb) from the lists that show them: the section most other
         articles on those lists (all pages of a list, the home page excepted)
         show. Marked `section_from_list` in extraction_notes. Returns how many
-        articles got one."""
-        from stdcrawl.extract.site import HOME_PATH, list_family, url_path
+        articles got one. `profile`: the site whose list pages these are."""
 
         def family_of(list_url: str) -> str | None:
             path = url_path(list_url)
-            return None if path == HOME_PATH else list_family(path)
+            return None if path == profile.home_path else profile.list_family(path)
 
         orphans: dict[str, tuple[str, str, list[str], set[str]]] = {}
         votes: dict[str, Counter] = {}
@@ -319,36 +205,6 @@ class Archive:
                 "update articles set section = ?, section_dir = ?, extraction_notes = ? where article_id = ?", updates
             )
         return len(updates)
-
-    def known_list_urls(self) -> list[str]:
-        """Canonical URLs of every list page fetched before (discovered lists included)."""
-        return [r[0] for r in self.db.execute("select url from url_state where kind = 'list' order by url")]
-
-    def recent_article_urls(self, since: datetime) -> list[dict]:
-        """Articles published at or after `since`: candidates for a recheck."""
-        since_utc = since.astimezone(timezone.utc).isoformat(timespec="seconds")
-        return list(
-            self.db.query(
-                """select a.article_id, a.canonical_url, s.etag, s.last_modified
-                   from articles a left join url_state s on s.url = a.canonical_url
-                   where a.published_utc >= ? order by a.published_utc desc""",
-                [since_utc],
-            )
-        )
-
-    def latest_payload_capture(self, canonical_url: str) -> dict | None:
-        """The URL's latest capture with a non-empty payload, with the record
-        holding that payload (a revisit's original): what a new capture is
-        compared with."""
-        return self._row(
-            """select coalesce(o.record_id, c.record_id) as record_id, coalesce(o.url, c.url) as url,
-                      coalesce(o.fetched_at, c.fetched_at) as fetched_at, c.payload_file, c.payload_offset,
-                      c.payload_digest
-               from captures c left join captures o on o.record_id = c.refers_to
-               where c.canonical_url = ? and c.payload_length > 0
-               order by c.capture_id desc limit 1""",
-            canonical_url,
-        )
 
     def count(self, table: str) -> int:
         return self.db.execute(f"select count(*) from [{table}]").fetchone()[0]
@@ -394,7 +250,8 @@ class Archive:
         existing = self._row("select * from articles where article_id = ?", a["article_id"])
         row = {
             "article_id": a["article_id"], "canonical_url": a["canonical_url"], "url": a["url"],
-            "generation": a["generation"], "section": a["section"], "section_dir": a["section_dir"],
+            "generation": a["generation"], "section": a["section"], "section_label": a.get("section_label", ""),
+            "section_dir": a["section_dir"],
             "breadcrumb": _json(a["breadcrumb"]), "title": a["title"], "source": a["source"],
             "published_raw": a["published_raw"], "published_at": a["published_at"],
             "published_utc": a["published_utc"], "published_precision": a["published_precision"],
@@ -405,6 +262,7 @@ class Archive:
             "content_hash": content_hash(a), "fingerprint": fp,
             "extractor_version": a.get("extractor_version", EXTRACTOR_VERSION),
             "fetched_at": a["fetched_at"], "last_seen_at": now, "crawl_id": crawl_id,
+            "site": a.get("site", STDAILY_ENGLISH.name),
         }
         if existing is None:
             row.update(first_seen_at=now, last_changed_at=now)
@@ -482,36 +340,6 @@ class Archive:
             [url, article_id, relation, now],
         )
 
-    def _record_fetch(self, f: dict) -> None:
-        """One URL's latest fetch (url, kind, status, etag, last_modified,
-        content_hash, found_on, article_id, fetched_at)."""
-        self.db.execute(
-            """insert into url_state (url, kind, article_id, first_seen_at, last_fetched_at, last_status,
-                   etag, last_modified, content_hash, found_on, fetch_count)
-               values (:url, :kind, :article_id, :fetched_at, :fetched_at, :status, :etag, :last_modified,
-                   :content_hash, :found_on, 1)
-               on conflict(url) do update set
-                   kind = excluded.kind,
-                   article_id = coalesce(excluded.article_id, url_state.article_id),
-                   last_fetched_at = excluded.last_fetched_at,
-                   last_status = excluded.last_status,
-                   etag = case when excluded.last_status = 304 then url_state.etag else excluded.etag end,
-                   last_modified = case when excluded.last_status = 304 then url_state.last_modified
-                                        else excluded.last_modified end,
-                   content_hash = coalesce(excluded.content_hash, url_state.content_hash),
-                   found_on = coalesce(url_state.found_on, excluded.found_on),
-                   fetch_count = url_state.fetch_count + 1""",
-            {
-                "article_id": None, "etag": None, "last_modified": None, "content_hash": None,
-                "found_on": None, **f,
-            },
-        )
-        if f["kind"] == "article" and f["status"] == 304:  # a recheck: still there, unchanged
-            self.db.execute(
-                "update articles set last_seen_at = ? where article_id = (select article_id from article_urls where url = ?)",
-                [f["fetched_at"], f["url"]],
-            )
-
     def _row(self, sql: str, *params) -> dict | None:
         cursor = self.db.execute(sql, list(params))
         row = cursor.fetchone()
@@ -526,60 +354,3 @@ def _insert_sql(table: str, columns: tuple[str, ...], rows: int) -> str:
     """`insert into table (columns…) values (?, …), …` for `rows` rows."""
     values = "(" + ", ".join("?" * len(columns)) + ")"
     return f"insert into [{table}] ({', '.join(f'[{c}]' for c in columns)}) values {', '.join([values] * rows)}"
-
-
-def _create_fts_update_trigger(db: sqlite_utils.Database) -> None:
-    """Reindex an article only when its indexed text really changed.
-
-    sqlite-utils' update trigger fires on every UPDATE, and an UPDATE that
-    rewrites the whole row (a new extractor version, a changed editor) would
-    delete and re-add identical text: new FTS5 segments each time. A re-seen
-    article only touches last_seen_at; neither reaches the index.
-    """
-    db.execute("DROP TRIGGER IF EXISTS articles_au")
-    db.execute(
-        """CREATE TRIGGER articles_au AFTER UPDATE OF title, body, authors_text ON articles
-WHEN old.title IS NOT new.title OR old.body IS NOT new.body OR old.authors_text IS NOT new.authors_text
-BEGIN
-  INSERT INTO articles_fts (articles_fts, rowid, title, body, authors_text)
-    VALUES('delete', old.rowid, old.title, old.body, old.authors_text);
-  INSERT INTO articles_fts (rowid, title, body, authors_text)
-    VALUES (new.rowid, new.title, new.body, new.authors_text);
-END"""
-    )
-
-
-def _create_captures(db: sqlite_utils.Database) -> None:
-    """`captures`: one row per fetch, pointing at its WARC record (docs/warc.md)."""
-    db["captures"].create(
-        {
-            "capture_id": int, "crawl_id": int, "record_id": str, "record_type": str, "url": str,
-            "canonical_url": str, "kind": str, "article_id": str, "section_hint": str, "fetched_at": str,
-            "status": int, "content_type": str, "payload_length": int, "payload_digest": str,
-            "warc_file": str, "warc_offset": int, "warc_length": int, "refers_to": str,
-            "payload_file": str, "payload_offset": int,
-        },
-        pk="capture_id", not_null={"record_id", "url", "warc_file", "warc_offset"}, if_not_exists=True,
-    )
-    db["captures"].create_index(["record_id"], unique=True, if_not_exists=True)
-    db["captures"].create_index(["canonical_url"], if_not_exists=True)
-    db["captures"].create_index(["article_id"], if_not_exists=True)
-
-
-def _create_list_items(db: sqlite_utils.Database) -> None:
-    db["list_items"].create(
-        {"list_url": str, "article_url": str, "position": int, "first_seen_at": str, "last_seen_at": str},
-        pk=("list_url", "article_url"), if_not_exists=True,
-    )
-    db["list_items"].create_index(["article_url"], if_not_exists=True)
-
-
-#: The schema's history: (version, migration). A new table or column is a new
-#: entry here and a line at the top of CHANGELOG.md.
-MIGRATIONS = [
-    (1, Archive._create_v1),
-    (2, _create_fts_update_trigger),  # v1 archives reindexed identical text on full-row updates
-    (3, _create_captures),  # the WARC index (issue 4)
-    (4, _create_list_items),  # which list showed which article (section inference)
-]
-SCHEMA_VERSION = MIGRATIONS[-1][0]

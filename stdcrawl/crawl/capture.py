@@ -23,9 +23,10 @@ from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Request, Response
 from twisted.internet import defer
 
-from stdcrawl.extract import site
+from stdcrawl.crawl.profile import site_profile
+from stdcrawl.extract.site import url_path
 from stdcrawl.clock import get_clock
-from stdcrawl.crawl.extensions import STAT
+from stdcrawl.crawl.extensions import STAT, ArchiveRun
 from stdcrawl.archive.store import resolve_db_path
 from stdcrawl.archive.warc import Exchange, Original, WarcWriter, iso_utc, payload_digest, warc_date_from_iso, warc_dir_for
 
@@ -38,12 +39,15 @@ SECRET_HEADERS = frozenset({"authorization", "proxy-authorization"})
 class WarcCaptureMiddleware:
     """Writes each response (with its request) to the run's WARC files."""
 
-    def __init__(self, crawler, warc_dir: Path, max_bytes: int):
+    def __init__(self, crawler, run: ArchiveRun, warc_dir: Path, max_bytes: int):
         self.crawler = crawler
+        self.run = run
         self.warc_dir = warc_dir
         self.max_bytes = max_bytes
         self.db_dir = resolve_db_path(crawler.settings.get("STDCRAWL_DB")).resolve().parent
-        self.base_netloc = site.LinkMapper(crawler.settings.get("STDCRAWL_BASE_URL") or site.LIVE_BASE_URL).base_netloc
+        self.site = site_profile(crawler.settings)
+        # The setting the spider wrote its `base_url` argument into: one base URL for the whole run.
+        self.base_netloc = self.site.link_mapper(crawler.settings.get("STDCRAWL_BASE_URL")).base_netloc
         self.writer: WarcWriter | None = None
         self.failed = False
         self._names: dict = {}  # the current WARC file's path and its name in `captures`
@@ -51,14 +55,17 @@ class WarcCaptureMiddleware:
     @classmethod
     def from_crawler(cls, crawler):
         s = crawler.settings
-        if not s.getbool("STDCRAWL_WARC_ENABLED", True):
+        if not s.getbool("STDCRAWL_WARC_ENABLED"):
             raise NotConfigured
+        run = crawler.get_extension(ArchiveRun)
+        if run is None:
+            raise NotConfigured("the ArchiveRun extension is off: no captures index to write")
         db = resolve_db_path(s.get("STDCRAWL_DB"))
-        return cls(crawler, warc_dir_for(db, s.get("STDCRAWL_WARC_DIR")), s.getint("STDCRAWL_WARC_MAX_BYTES"))
+        return cls(crawler, run, warc_dir_for(db, s.get("STDCRAWL_WARC_DIR")), s.getint("STDCRAWL_WARC_MAX_BYTES"))
 
     def process_response(self, request: Request, response: Response) -> Response:
-        run = getattr(self.crawler, "stdcrawl_run", None)
-        if run is None or run.archive is None or self.failed or "cached" in response.flags:
+        run = self.run
+        if run.archive is None or self.failed or "cached" in response.flags:
             return response
         try:
             self.capture(run, request, response)
@@ -73,7 +80,7 @@ class WarcCaptureMiddleware:
     def capture(self, run, request: Request, response: Response) -> None:
         writer = self._writer(run)
         ex = exchange(request, response)
-        canonical = site.canonical_url(response.url, self.base_netloc)
+        canonical = self.site.canonical_url(response.url, self.base_netloc)
         digest = payload_digest(ex.body)
         previous = self._previous(run, canonical) if ex.body else None
         revisit_of = previous if previous is not None and previous.digest == digest else None
@@ -82,8 +89,8 @@ class WarcCaptureMiddleware:
         original = revisit_of or Original(
             written.record_id, ex.url, written.date, file, written.offset, digest
         )
-        ref = site.article_ref(site.url_path(canonical))
-        path = site.url_path(canonical)
+        path = url_path(canonical)
+        ref = self.site.article_ref(path)
         fetched_at = iso_utc(ex.fetched)
         request.meta["stdcrawl_fetched_at"] = fetched_at  # the WARC-Date, for callbacks that want it
         run.add_capture(
@@ -115,7 +122,7 @@ class WarcCaptureMiddleware:
                     "isPartOf": f"stdcrawl crawl {run.crawl_id} of {run.db_path.name}",
                     "http-header-user-agent": s.get("USER_AGENT"),
                     "robots": "obey" if s.getbool("ROBOTSTXT_OBEY") else "ignore",
-                    "description": "stdcrawl: the English channel of stdaily.com (docs/warc.md)",
+                    "description": f"stdcrawl: {self.site.description} (docs/warc.md)",
                 },
             )
             run.warc = self.writer

@@ -20,8 +20,9 @@ from scrapy.exceptions import CloseSpider, NotConfigured
 from scrapy.utils.defer import deferred_from_coro
 from twisted.internet import task
 
-from stdcrawl.archive.lock import LockHeld, RunLock
+from stdcrawl.archive.lock import LockHeld, LockUnsupported, RunLock
 from stdcrawl.archive.store import Archive, ArchiveError, resolve_db_path
+from stdcrawl.crawl.profile import site_profile
 
 logger = logging.getLogger(__name__)
 
@@ -36,9 +37,10 @@ class ArchiveRun:
         self.crawler = crawler
         settings = crawler.settings
         self.db_path = resolve_db_path(settings.get("STDCRAWL_DB"))
-        self.batch_size = settings.getint("STDCRAWL_BATCH_SIZE", 50)
-        self.batch_seconds = settings.getfloat("STDCRAWL_BATCH_SECONDS", 5.0)
-        self.mode = settings.get("STDCRAWL_MODE", "full")
+        self.batch_size = settings.getint("STDCRAWL_BATCH_SIZE")
+        self.batch_seconds = settings.getfloat("STDCRAWL_BATCH_SECONDS")
+        self.mode = settings.get("STDCRAWL_MODE")
+        self.site = site_profile(settings)
         self.lock = None if settings.getbool("STDCRAWL_LOCK_HELD") else RunLock(self.db_path)
         self.verified = settings.getbool("STDCRAWL_DB_VERIFIED")  # run_crawl ran quick_check already
         self.archive: Archive | None = None
@@ -55,12 +57,16 @@ class ArchiveRun:
         self.first_run = False  # no run recorded before: nothing to catch up on
         self.closed = False
         self.store_error: str | None = None
-        crawler.stdcrawl_run = self
+        crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     @classmethod
     def from_crawler(cls, crawler):
         return cls(crawler)
+
+    def spider_opened(self, spider) -> None:
+        """Opens the archive; a CloseSpider raised here closes the run with its reason."""
+        self.open()
 
     def open(self) -> Archive:
         """Open the archive (once). Raises CloseSpider when it cannot be had."""
@@ -72,7 +78,7 @@ class ArchiveRun:
             if self.lock:
                 self.lock.acquire()
             self.archive = Archive(self.db_path, verify=not self.verified)
-        except (LockHeld, ArchiveError, OSError) as exc:
+        except (LockHeld, LockUnsupported, ArchiveError, OSError) as exc:
             self.failed_to_open = "lock_held" if isinstance(exc, LockHeld) else "archive_unavailable"
             logger.error("%s", exc)
             self.crawler.stats.set_value(f"{STAT}/fatal", str(exc))
@@ -87,7 +93,8 @@ class ArchiveRun:
         }
         self.previous_complete = self.archive.last_run_complete()
         self.first_run = self.archive.count("crawls") == 0
-        self.crawl_id = self.archive.begin_crawl(self.mode, settings.get("STDCRAWL_BASE_URL") or "", args)
+        base_url = settings.get("STDCRAWL_BASE_URL") or self.site.live_base_url
+        self.crawl_id = self.archive.begin_crawl(self.mode, base_url, args)
         self.crawler.stats.set_value(f"{STAT}/crawl_id", self.crawl_id)
         self._flusher = task.LoopingCall(self.flush)
         self._flusher.start(self.batch_seconds, now=False)
@@ -165,7 +172,7 @@ class ArchiveRun:
                 self.pending_fetches.extend(self.deferred_fetches)
             self.flush()
             if not self.store_error:
-                self.crawler.stats.set_value(f"{STAT}/sections_from_list", self.archive.infer_sections())
+                self.crawler.stats.set_value(f"{STAT}/sections_from_list", self.archive.infer_sections(self.site))
             summary = run_summary(self.crawler.stats.get_stats(), reason)
             self.crawler.stats.set_value(f"{STAT}/summary", summary)
             try:
@@ -261,7 +268,7 @@ class Progress:
 
     @classmethod
     def from_crawler(cls, crawler):
-        interval = crawler.settings.getfloat("STDCRAWL_PROGRESS_SECONDS", 0)
+        interval = crawler.settings.getfloat("STDCRAWL_PROGRESS_SECONDS")
         if interval <= 0:
             raise NotConfigured
         return cls(crawler, interval)

@@ -17,8 +17,8 @@ class BackoffRetryMiddleware(RetryMiddleware):
 
     def __init__(self, settings):
         super().__init__(settings)
-        self.backoff_base = settings.getfloat("STDCRAWL_RETRY_BACKOFF_BASE", 2.0)
-        self.backoff_max = settings.getfloat("STDCRAWL_RETRY_BACKOFF_MAX", 60.0)
+        self.backoff_base = settings.getfloat("STDCRAWL_RETRY_BACKOFF_BASE")
+        self.backoff_max = settings.getfloat("STDCRAWL_RETRY_BACKOFF_MAX")
 
     def backoff_seconds(self, attempt: int) -> float:
         return min(self.backoff_max, self.backoff_base * 2 ** max(0, attempt - 1))

@@ -1,4 +1,4 @@
-"""Item pipelines: normalize → validate → de-duplicate → store.
+"""Item pipelines: extract (normalize, validate) → de-duplicate → store.
 
 Each pipeline is a thin Scrapy face over a plain function or class that
 `stdcrawl reparse` and the tests use directly.
@@ -8,109 +8,67 @@ from __future__ import annotations
 
 import logging
 
-from scrapy.exceptions import DropItem
+from scrapy.exceptions import DropItem, NotConfigured
 
-from stdcrawl import EXTRACTOR_VERSION
-from stdcrawl.crawl.extensions import STAT
-from stdcrawl.extract.normalize import normalize_article
-from stdcrawl.archive.store import fingerprint
+from stdcrawl.archive.dedupe import Deduper
+from stdcrawl.crawl.extensions import STAT, ArchiveRun
+from stdcrawl.crawl.profile import site_profile
+from stdcrawl.extract.page import article_from_raw
 
 logger = logging.getLogger(__name__)
 
-REQUIRED_FIELDS = ("url", "article_id", "title", "body")
 
+class ExtractPipeline:
+    """Raw page fields → a normalized, validated article (`extract.page.article_from_raw`).
 
-def validate_article(article: dict) -> str | None:
-    """Why an article cannot be stored (a short reason), or None if it can."""
-    for name in REQUIRED_FIELDS:
-        if not article.get(name):
-            return f"missing_{name}"
-    return None
-
-
-class Deduper:
-    """One canonical URL, one story: tells which articles were already seen.
-
-    Within a run by canonical URL and fingerprint; against the archive by the
-    fingerprint index (the same story under a G2 and a G3 URL).
+    Counts the article's extraction notes; drops, counts and logs an article
+    without URL, id, title or body.
     """
 
-    def __init__(self, archive=None):
-        self.archive = archive
-        self.seen_urls: set[str] = set()
-        self.seen_fingerprints: dict[str, str] = {}
-
-    def duplicate_of(self, article: dict) -> str | None:
-        """The article_id this article duplicates, or None.
-
-        Returns the article's own id when the same URL came twice in a run.
-        """
-        if article["canonical_url"] in self.seen_urls:
-            return article["article_id"]
-        self.seen_urls.add(article["canonical_url"])
-        fp = fingerprint(article)
-        twin = self.seen_fingerprints.get(fp)
-        if twin is None and self.archive is not None:
-            twin = self.archive.article_with_fingerprint(fp)
-        if twin is not None and twin != article["article_id"]:
-            return twin
-        self.seen_fingerprints[fp] = article["article_id"]
-        return None
-
-
-class NormalizePipeline:
-    """Raw page fields → a normalized Article (normalize.normalize_article)."""
-
-    def __init__(self, stats):
+    def __init__(self, stats, profile):
         self.stats = stats
+        self.profile = profile
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler.stats)
+        return cls(crawler.stats, site_profile(crawler.settings))
 
     def process_item(self, item):
         if item.get("kind") != "raw_article":
             return item
-        article = normalize_article(item)
-        article["extractor_version"] = EXTRACTOR_VERSION
+        article, reason = article_from_raw(item, self.profile)
         for note in article["extraction_notes"]:
             self.stats.inc_value(f"{STAT}/notes/{note}")
+        if reason:
+            self.stats.inc_value(f"{STAT}/dropped/{reason}")
+            logger.warning("dropped %s: %s", article.get("url"), reason)
+            raise DropItem(f"{reason}: {article.get('url')}")
         return article
 
 
-class ValidatePipeline:
-    """Drops an article without URL, id, title or body; counts and logs why."""
-
-    def __init__(self, stats):
-        self.stats = stats
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        return cls(crawler.stats)
-
-    def process_item(self, item):
-        reason = validate_article(item)
-        if reason:
-            self.stats.inc_value(f"{STAT}/dropped/{reason}")
-            logger.warning("dropped %s: %s", item.get("url"), reason)
-            raise DropItem(f"{reason}: {item.get('url')}")
-        return item
+def archive_run(crawler) -> ArchiveRun:
+    """The crawl's run extension; NotConfigured when it is switched off (nothing to store into)."""
+    run = crawler.get_extension(ArchiveRun)
+    if run is None:
+        raise NotConfigured("the ArchiveRun extension is off: nothing to store into")
+    return run
 
 
 class DedupePipeline:
     """Marks a second copy of a story (`duplicate_of`) so only its URL is kept."""
 
-    def __init__(self, crawler):
+    def __init__(self, crawler, run: ArchiveRun):
         self.crawler = crawler
+        self.run = run
         self.deduper: Deduper | None = None
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler)
+        return cls(crawler, archive_run(crawler))
 
     def process_item(self, item):
-        if self.deduper is None:
-            self.deduper = Deduper(self.crawler.stdcrawl_run.open())
+        if self.deduper is None:  # the archive opens on spider_opened, after the pipelines
+            self.deduper = Deduper(self.run.open())
         twin = self.deduper.duplicate_of(item)
         if twin == item["article_id"]:
             self.crawler.stats.inc_value(f"{STAT}/dropped_duplicate")
@@ -123,13 +81,13 @@ class DedupePipeline:
 class StorePipeline:
     """Hands articles to the run's batched, transactional writer."""
 
-    def __init__(self, crawler):
-        self.crawler = crawler
+    def __init__(self, run: ArchiveRun):
+        self.run = run
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler)
+        return cls(archive_run(crawler))
 
     def process_item(self, item):
-        self.crawler.stdcrawl_run.add_article(item)
+        self.run.add_article(item)
         return item

@@ -1,8 +1,8 @@
 """Run one crawl in this process: options → Scrapy settings → summary.
 
 `stdcrawl crawl` and `stdcrawl demo` call `run_crawl`; it takes the run lock
-first (so a second run exits at once, touching nothing), runs the `english`
-spider, and returns the run's summary with the exit code cron should see
+first (so a second run exits at once, touching nothing), runs the spider
+(`english` unless the options name another of SPIDER_MODULES), and returns the run's summary with the exit code cron should see
 (Scrapy itself exits 0 even when a crawl failed).
 """
 
@@ -20,13 +20,12 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from stdcrawl.crawl import settings as default_settings
-from stdcrawl.extract import site
-from stdcrawl.crawl.extensions import EXIT_LOCKED, EXIT_USAGE, STAT, run_summary
-from stdcrawl.archive.lock import LockHeld, RunLock
+from stdcrawl.crawl.profile import site_profile
+from stdcrawl.crawl.extensions import EXIT_LOCKED, EXIT_USAGE, STAT, ArchiveRun, run_summary
+from stdcrawl.archive.lock import LockHeld, LockUnsupported, RunLock
 from stdcrawl.archive.dbfile import ArchiveFileError, check_writable
 from stdcrawl.archive.store import Archive, ArchiveError
 from stdcrawl.extract.normalize import parse_since
-from stdcrawl.crawl.spiders.english import EnglishSpider
 
 
 @dataclass
@@ -34,13 +33,15 @@ class CrawlOptions:
     """What a user can ask of one crawl (the `stdcrawl crawl` options)."""
 
     db: Path
-    base_url: str = site.LIVE_BASE_URL
+    base_url: str | None = default_settings.STDCRAWL_BASE_URL  # None: the site's live URL
+    site: str = default_settings.STDCRAWL_SITE  # the site profile (a dotted path, or the profile)
+    spider: str = "english"  # a spider of SPIDER_MODULES, by name
     sections: list[str] | None = None
     since: str | None = None
     max_pages: int | None = None
-    mode: str = "full"
-    stop_after: int = 1
-    recheck_days: int = 3
+    mode: str = default_settings.STDCRAWL_MODE
+    stop_after: int = default_settings.STDCRAWL_STOP_AFTER
+    recheck_days: int = default_settings.STDCRAWL_RECHECK_DAYS
     jobdir: str | None = None
     log_file: str | None = None
     log_level: str = "WARNING"
@@ -66,6 +67,7 @@ def crawl_settings(opts: CrawlOptions) -> Settings:
     s.setmodule(default_settings, priority="project")
     values = {
         "STDCRAWL_DB": str(opts.db),
+        "STDCRAWL_SITE": opts.site,
         "STDCRAWL_BASE_URL": opts.base_url,
         "STDCRAWL_SECTIONS": ",".join(opts.sections) if opts.sections else None,
         "STDCRAWL_SINCE": opts.since,
@@ -87,7 +89,7 @@ def crawl_settings(opts: CrawlOptions) -> Settings:
         values["LOG_LEVEL"] = "INFO"
     if opts.jobdir:
         values["JOBDIR"] = opts.jobdir
-    if is_loopback(opts.base_url):
+    if opts.base_url and is_loopback(opts.base_url):
         # A local stand-in for the site (tests, demo, benchmarks): no politeness delays.
         values.update(
             DOWNLOAD_DELAY=0, AUTOTHROTTLE_ENABLED=False, CONCURRENT_REQUESTS_PER_DOMAIN=8,
@@ -100,15 +102,19 @@ def crawl_settings(opts: CrawlOptions) -> Settings:
 
 def check_options(opts: CrawlOptions) -> str | None:
     """What is wrong with the options, in a sentence, or None."""
-    unknown = [x for x in opts.sections or [] if x not in site.SECTIONS]
+    try:
+        site = site_profile({"STDCRAWL_SITE": opts.site})
+    except (ImportError, AttributeError, NameError, ValueError) as exc:
+        return f"unknown site profile {opts.site!r}: {exc}"
+    unknown = [x for x in opts.sections or [] if x not in site.sections]
     if unknown:
-        return f"unknown section(s) {', '.join(unknown)}; known: {', '.join(site.SECTIONS)}"
+        return f"unknown section(s) {', '.join(unknown)}; known: {', '.join(site.sections)}"
     if opts.since:
         try:
             parse_since(opts.since)
         except ValueError as exc:
             return f"--since: {exc}"
-    parts = urlsplit(opts.base_url)
+    parts = urlsplit(opts.base_url or site.live_base_url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         return f"--base-url must be an http(s) URL, not {opts.base_url!r}"
     if opts.mode not in ("full", "incremental"):
@@ -128,6 +134,8 @@ def run_crawl(opts: CrawlOptions) -> dict:
         lock.acquire()
     except LockHeld as exc:
         return {"status": "lock_held", "exit_code": EXIT_LOCKED, "message": str(exc), "mode": opts.mode}
+    except LockUnsupported as exc:
+        return {"status": "usage_error", "exit_code": EXIT_USAGE, "message": str(exc), "mode": opts.mode}
     except ArchiveFileError as exc:
         return {"status": "archive_unavailable", "exit_code": EXIT_USAGE, "message": str(exc), "mode": opts.mode}
     except OSError as exc:
@@ -146,10 +154,10 @@ def run_crawl(opts: CrawlOptions) -> dict:
         if not opts.log_file and opts.log_level != "INFO":
             # A dead robots.txt is logged with a full traceback; the summary counts it instead.
             logging.getLogger("scrapy.downloadermiddlewares.robotstxt").setLevel(logging.CRITICAL)
-        crawler = process.create_crawler(EnglishSpider)
+        crawler = process.create_crawler(opts.spider)
         process.crawl(crawler)
         process.start()
-        run = getattr(crawler, "stdcrawl_run", None)
+        run = _archive_run(crawler)
         if run is not None:
             run.close_interrupted()
         try:
@@ -166,6 +174,14 @@ def run_crawl(opts: CrawlOptions) -> dict:
     if stats.get(f"{STAT}/fatal"):
         summary["message"] = stats[f"{STAT}/fatal"]
     return summary
+
+
+def _archive_run(crawler) -> ArchiveRun | None:
+    """The crawl's ArchiveRun, or None when Scrapy never got as far as making it."""
+    try:
+        return crawler.get_extension(ArchiveRun)
+    except RuntimeError:
+        return None
 
 
 def summary_line(summary: dict) -> str:

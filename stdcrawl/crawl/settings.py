@@ -63,17 +63,34 @@ DOWNLOADER_MIDDLEWARES = {
 }
 
 ITEM_PIPELINES = {
-    "stdcrawl.crawl.pipelines.NormalizePipeline": 100,
-    "stdcrawl.crawl.pipelines.ValidatePipeline": 200,
+    "stdcrawl.crawl.pipelines.ExtractPipeline": 100,
     "stdcrawl.crawl.pipelines.DedupePipeline": 300,
     "stdcrawl.crawl.pipelines.StorePipeline": 400,
 }
 #: 100 parallel item tasks per response cost ≈15 % here for nothing (STYLE.md).
 CONCURRENT_ITEMS = 10
 
+# What to crawl (spider arguments `-a base_url=…` etc. override these; the
+# spider writes them back here, so every component reads the one value).
+#: The site profile (stdcrawl/extract/site.py): everything known about the site.
+STDCRAWL_SITE = "stdcrawl.extract.site.STDAILY_ENGLISH"
+#: The site root; a local server in tests, the demo and benchmarks. None: the profile's live site.
+STDCRAWL_BASE_URL = None
+#: Section directories to crawl (comma-separated); None: all.
+STDCRAWL_SECTIONS = None
+#: Skip articles dated before this day (YYYY-MM-DD); None: no limit.
+STDCRAWL_SINCE = None
+#: List pages per section at most; None: all.
+STDCRAWL_MAX_LIST_PAGES = None
+
 # The archive.
 #: Database path; `--db` and the STDCRAWL_DB environment variable override it.
 STDCRAWL_DB = None
+#: The caller (`stdcrawl crawl`) already holds the archive's run lock.
+STDCRAWL_LOCK_HELD = False
+#: The caller (`stdcrawl crawl`) already ran `PRAGMA quick_check` on the archive: the run's
+#: own open need not read the whole file again.
+STDCRAWL_DB_VERIFIED = False
 #: Articles per write transaction: large enough to amortize the commit, small
 #: enough that a killed run loses little work (it is fetched again next run).
 STDCRAWL_BATCH_SIZE = 50
@@ -84,8 +101,9 @@ STDCRAWL_MODE = "full"
 #: Incremental runs stop a section's pagination after this many list pages in
 #: a row that bring no article the archive lacks.
 STDCRAWL_STOP_AFTER = 1
-#: Incremental runs re-fetch (conditionally) articles published this recently.
-STDCRAWL_RECHECK_DAYS = 3.0
+#: Incremental runs re-fetch (conditionally) articles published in the last
+#: this many Beijing calendar days (today counts as one): corrections come early.
+STDCRAWL_RECHECK_DAYS = 3
 #: Progress lines on stderr every this many seconds (0: off).
 STDCRAWL_PROGRESS_SECONDS = 10.0
 #: Every fetched page is kept as WARC, so the archive can be re-extracted

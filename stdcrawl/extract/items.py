@@ -47,6 +47,7 @@ class Article(TypedDict):
     article_id: str
     generation: str
     section: str
+    section_label: str
     section_dir: str
     breadcrumb: list[str]
     title: str

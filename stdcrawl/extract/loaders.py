@@ -4,10 +4,11 @@ The live markup was never observed, so nothing here hangs on a class name.
 A page is first read as a *text layout*: its text blocks in document order
 (what a reader sees, one block per paragraph, heading, list item, caption),
 each with the images and links it holds. The fields are then found by the
-anchors every page of the site shows (`site.py`): the `position:` breadcrumb,
+anchors every page of the site shows (its profile, `site.py`): the `position:` breadcrumb,
 the `Source: … | date | Author: …` line, the headline, "Top News", the
 Copyright footer. The body is the run of blocks between the source line and
-"Top News"/the footer.
+what follows the article (a comment widget, a sidebar or teaser box, "Top
+News", the footer): `page_regions.py` tells those regions apart.
 
 Values come out as written (only links are made absolute); normalization is
 the pipeline's job (`normalize.py`, `pipelines.py`).
@@ -28,6 +29,20 @@ from parsel import Selector
 
 from stdcrawl.extract import site
 from stdcrawl.extract.items import Image, RawArticle, Related
+from stdcrawl.extract.page_regions import (
+    BR,
+    DATE_ONLY,
+    IMG,
+    box_of,
+    br_paragraphs,
+    ends_article,
+    is_chrome,
+    is_heading_anchor,
+    prose_start,
+    same_title,
+    shown_at,
+)
+from stdcrawl.extract.site import STDAILY_ENGLISH, SiteProfile
 
 
 @dataclass(slots=True)
@@ -40,20 +55,21 @@ class Block:
     captionish: bool = False
     images: list[str] = field(default_factory=list)
     links: list[tuple[str, str]] = field(default_factory=list)  # (href, text)
+    el: object = None  # the element that opened the block (its box on the page)
 
 
 def _flat(text: str) -> str:
     return " ".join(text.split())
 
 
-def text_layout(root: etree._Element) -> list[Block]:
+def text_layout(root: etree._Element, profile: SiteProfile = STDAILY_ENGLISH) -> list[Block]:
     """The page's text blocks, in document order."""
     blocks: list[Block] = []
     body = root.find("body")
     if body is None:
         body = root
-    skip_tags, block_tags = site.SKIP_TAGS, site.BLOCK_TAGS
-    centered_style, caption_class = site.CENTERED_STYLE.search, site.CAPTION_CLASS.search
+    skip_tags, block_tags = profile.skip_tags, profile.block_tags
+    centered_style, caption_class = profile.centered_style.search, profile.caption_class.search
 
     def new_block(el, tag: str) -> Block:
         style = el.get("style")
@@ -63,6 +79,7 @@ def text_layout(root: etree._Element) -> list[Block]:
             tag=tag,
             centered=bool(style and centered_style(style)) or el.get("align") == "center" or tag == "center",
             captionish=tag == "figcaption" or bool(cls and caption_class(cls)),
+            el=el,
         )
 
     def walk(el, block: Block, parts: list[str]) -> None:
@@ -85,8 +102,9 @@ def text_layout(root: etree._Element) -> list[Block]:
                 src = child.get("src") or child.get("data-src")
                 if src:
                     block.images.append(src)
+                    parts.append(IMG)
             elif tag == "br":
-                parts.append("\n")
+                parts.append(BR)
             else:
                 start = len(parts)
                 walk(child, block, parts)
@@ -101,13 +119,30 @@ def text_layout(root: etree._Element) -> list[Block]:
     def flush(block: Block, parts: list[str]) -> None:
         """Close the open block's text so far: a Block when it has text or images."""
         if parts:
-            text = _flat("".join(parts))
+            joined = "".join(parts)
             parts.clear()
+            if BR in joined:
+                pieces = br_paragraphs(joined, [t for _, t in block.links], profile)
+                if len(pieces) > 1:
+                    images, links = block.images, block.links
+                    for piece in pieces[:-1]:
+                        n = piece.count(IMG)
+                        piece_images, images = images[:n], images[n:]
+                        own = [link for link in links if link[1] == piece][:1]  # a linked headline keeps its link
+                        if own:
+                            links = [link for link in links if link is not own[0]]
+                        blocks.append(Block(_flat(piece.replace(IMG, "")) if n else piece, block.tag, block.centered,
+                                            block.captionish, piece_images, own, block.el))
+                    block.images, block.links = images, links
+                joined = pieces[-1] if pieces else ""
+            if IMG in joined:
+                joined = joined.replace(IMG, " ")
+            text = _flat(joined)
         else:
             text = ""
         if text or block.images:
             # the block keeps these lists; the open block starts new ones
-            blocks.append(Block(text, block.tag, block.centered, block.captionish, block.images, block.links))
+            blocks.append(Block(text, block.tag, block.centered, block.captionish, block.images, block.links, block.el))
             block.images, block.links = [], []
         elif block.links:
             block.links = []
@@ -144,70 +179,114 @@ def _first(sel: Selector, xpaths: tuple[str, ...]) -> str | None:
     return None
 
 
-def _is_caption(block: Block) -> bool:
+def _is_caption(block: Block, profile: SiteProfile = STDAILY_ENGLISH) -> bool:
     if block.images or not block.text or len(block.text) > 600:
         return False
-    return block.centered or block.captionish or bool(site.CAPTION_CREDIT.search(block.text))
+    return block.centered or block.captionish or bool(profile.caption_credit.search(block.text))
 
 
 class ArticleLoader:
     """Pulls the raw fields of one article page (see RawArticle)."""
 
-    def __init__(self, selector: Selector, url: str):
+    def __init__(self, selector: Selector, url: str, profile: SiteProfile = STDAILY_ENGLISH):
         self.sel = selector
         self.url = url
-        self.blocks = text_layout(selector.root)
+        self.site = profile
+        self.blocks = text_layout(selector.root, profile)
 
     def load(self) -> RawArticle:
         blocks = self.blocks
-        crumb_i = next((i for i, b in enumerate(blocks) if site.BREADCRUMB_ANCHOR.match(b.text)), None)
+        p = self.site
+        crumb_i = next((i for i, b in enumerate(blocks) if p.breadcrumb_anchor.match(b.text)), None)
+        head_title = self._head_title()
+        h1_i = self._h1(blocks, head_title)
+        if h1_i is None and head_title:
+            h1_i = shown_at(blocks, head_title)  # a headline without <h1>: the Source line follows it
         src_i, source_line = None, None
-        for i, b in enumerate(blocks):
-            if "Source" in b.text or "source" in b.text:
-                m = site.SOURCE_LINE.search(b.text)
-                if m:
-                    src_i, source_line = i, m.groupdict()
-                    break
-        title_raw, title_i = self._title(blocks, src_i)
-        start = max(i for i in (crumb_i, src_i, title_i, -1) if i is not None) + 1
-        end = next(
-            (i for i in range(start, len(blocks)) if site.RELATED_HEADING.match(blocks[i].text) or site.FOOTER_START.match(blocks[i].text)),
-            len(blocks),
-        )
+        # the article's own Source line: the first after its headline (sidebars
+        # before the article carry other stories' dates)
+        precheck = p.source_precheck
+        for from_i in ((h1_i, 0) if h1_i is not None else (0,)):
+            for i in range(from_i, len(blocks)):
+                text = blocks[i].text
+                if any(word in text for word in precheck):
+                    m = p.source_line.search(text)
+                    if m:
+                        src_i, source_line = i, m.groupdict()
+                        break
+            if src_i is not None:
+                break
+        title_raw, title_i = self._title(blocks, h1_i, src_i, head_title)
+        anchors = [i for i in (crumb_i, src_i, title_i) if i is not None]
+        start = max(anchors) + 1 if anchors else prose_start(blocks, p)
+        end = next((i for i in range(start, len(blocks)) if ends_article(blocks[i], p)), len(blocks))
         byline, paragraphs, images, editor = self._body(blocks[start:end])
-        related_i = end if end < len(blocks) and site.RELATED_HEADING.match(blocks[end].text) else None
-        crumb = site.BREADCRUMB_ANCHOR.match(blocks[crumb_i].text).group("crumbs") if crumb_i is not None else None
+        # the body ends before any "Top News" heading: look from its end on
+        related_i = next((i for i in range(end, len(blocks)) if is_heading_anchor(blocks[i], p)), None)
+        if related_i is None:  # a "Top News" box placed before the article
+            related_i = next((i for i in range(start) if is_heading_anchor(blocks[i], p)), None)
+        crumb = p.breadcrumb_anchor.match(blocks[crumb_i].text).group("crumbs") if crumb_i is not None else None
         return RawArticle(
             kind="raw_article",
             url=self.url,
             breadcrumb_raw=crumb,
             title_raw=title_raw,
             source_line=source_line,
-            meta_published=_first(self.sel, site.PUBLISHED_META_XPATHS),
+            meta_published=_first(self.sel, p.published_meta_xpaths),
             byline_raw=byline,
             paragraphs=paragraphs,
             images=images,
-            related=self._related(blocks[related_i + 1 :]) if related_i is not None else [],
+            related=self._related(blocks, related_i) if related_i is not None else [],
             editor_raw=editor,
         )
 
-    def _title(self, blocks: list[Block], src_i: int | None) -> tuple[str | None, int | None]:
+    def _head_title(self) -> str:
+        """The `<title>` without the site name."""
+        root = self.sel.root
+        el = root.find("head/title")  # ≈ 1 µs; the XPath //title walks the whole tree
+        if el is None:
+            el = root.find(".//title")
+        title = _flat(_STRING(el)) if el is not None else ""
+        if not title:
+            return ""
+        title = self.site.title_suffix.sub("", title)
+        return "" if self.site.site_name.match(title) else title
+
+    @staticmethod
+    def _h1(blocks: list[Block], head_title: str) -> int | None:
+        """The headline's block: the `<h1>` the `<title>` names, else another block
+        showing that title, else the first `<h1>` with text."""
+        first = None
         for i, b in enumerate(blocks):
             if b.tag == "h1" and b.text:
-                return b.text, i
+                if head_title and same_title(b.text, head_title):
+                    return i
+                if first is None:
+                    first = i
+        if first is not None and head_title:
+            # an <h1> holding the site's name while the headline the <title> names is shown elsewhere
+            shown = shown_at(blocks, head_title)
+            if shown is not None:
+                return shown
+        return first
+
+    def _title(self, blocks: list[Block], h1_i: int | None, src_i: int | None, head_title: str) -> tuple[str | None, int | None]:
+        if h1_i is not None:
+            return self.site.title_suffix.sub("", blocks[h1_i].text) or blocks[h1_i].text, h1_i
         if src_i:
             prev = blocks[src_i - 1]
-            if not site.BREADCRUMB_ANCHOR.match(prev.text):
+            if not self.site.breadcrumb_anchor.match(prev.text) and not prev.links:
                 return prev.text, src_i - 1
-        meta = _first(self.sel, site.TITLE_XPATHS[1:])
-        if meta:
-            return meta, None
-        title = self.sel.xpath("//title/text()").get()
-        if title and _flat(title):
-            return site.TITLE_SUFFIX.sub("", _flat(title)), None
-        return None, None
+        meta = _first(self.sel, self.site.title_xpaths[1:])
+        title = self.site.title_suffix.sub("", meta) if meta else head_title
+        if not title:
+            return None, None
+        # where the page shows it (never a linked sidebar headline)
+        shown = shown_at(blocks, title)
+        return title, shown
 
     def _body(self, blocks: list[Block]) -> tuple[str, list[str], list[Image], str]:
+        p = self.site
         byline, editor = "", ""
         paragraphs: list[str] = []
         images: list[Image] = []
@@ -216,38 +295,57 @@ class ArticleLoader:
             if i in skip:
                 continue
             if b.images:
+                if is_chrome(b, p):
+                    continue
                 for src in b.images:
                     images.append(Image(src=urljoin(self.url, src), caption=""))
                 if b.text:
                     images[-1]["caption"] = b.text
-                elif i + 1 < len(blocks) and _is_caption(blocks[i + 1]):
+                elif i + 1 < len(blocks) and _is_caption(blocks[i + 1], p):
                     images[-1]["caption"] = blocks[i + 1].text
                     skip.add(i + 1)
                 continue
             text = b.text
-            if not byline and not paragraphs and site.BYLINE.match(text) and len(text.split()) <= 12:
+            if not byline and not paragraphs and p.byline.match(text) and len(text.split()) <= p.byline_max_words:
                 byline = text
                 continue
-            m = site.EDITOR_LINE.match(text)
+            m = p.editor_line.match(text)
             if m:
                 editor = m.group("name")
                 continue
+            if b.links and is_chrome(b, p) or p.share_line.match(text):
+                continue
             # cheapest test first: the credit regex costs ≈ 6 µs a paragraph
-            if len(text) < 400 and _is_caption(b) and site.CAPTION_CREDIT.search(text):
+            if len(text) < 400 and _is_caption(b, p) and p.caption_credit.search(text):
                 images.append(Image(src="", caption=text))
                 continue
             paragraphs.append(f"* {text}" if b.tag == "li" else text)
         return byline, paragraphs, images, editor
 
-    def _related(self, blocks: list[Block]) -> list[Related]:
+    def _related(self, blocks: list[Block], heading_i: int) -> list[Related]:
+        """The "Top News" box's items: linked headlines, each with the summary
+        line after it. The box ends at the next heading or box, the footer, or
+        where the heading's own container ends."""
+        p = self.site
+        box = box_of(blocks[heading_i].el)
         items: list[Related] = []
-        for b in blocks:
-            if site.FOOTER_START.match(b.text):
-                break
+        for b in blocks[heading_i + 1 :]:
             link = next(((h, t) for h, t in b.links if t), None)
-            if link and _flat(b.text) == link[1]:
+            headline = bool(link) and _flat(b.text) == link[1]
+            if ends_article(b, p) or (b.tag in p.heading_tags and not headline):
+                break
+            if box is not None and box is not b.el and box not in b.el.iterancestors():
+                break
+            if link and p.more_link.match(link[1]):
+                continue
+            if headline:
                 items.append(Related(title=link[1], summary="", url=urljoin(self.url, link[0])))
-            elif items and not items[-1]["summary"] and b.text:
+            elif link and len(b.links) == 1 and b.text.startswith(link[1] + " "):
+                # `<a>title</a> <span>summary</span>` on one line
+                rest = b.text[len(link[1]) + 1 :]
+                summary = "" if DATE_ONLY.match(rest) else rest
+                items.append(Related(title=link[1], summary=summary, url=urljoin(self.url, link[0])))
+            elif items and not items[-1]["summary"] and b.text and not b.links:
                 items[-1]["summary"] = b.text
         return items
 
@@ -261,7 +359,7 @@ class ListPage:
     list_links: list[tuple[str, str]]  # (absolute url, link text)
 
 
-def load_list_page(selector: Selector, url: str) -> ListPage:
+def load_list_page(selector: Selector, url: str, profile: SiteProfile = STDAILY_ENGLISH) -> ListPage:
     """Links of a list page: articles in order, and the list pages it links."""
     crumb = None
     articles: list[tuple[str, str]] = []
@@ -274,30 +372,30 @@ def load_list_page(selector: Selector, url: str) -> ListPage:
         absolute = urljoin(url, href.strip())
         text = _flat(a.xpath("string()")) or _flat(a.get("title") or "")
         path = site.url_path(absolute)
-        if site.article_ref(path):
+        if profile.article_ref(path):
             if path not in seen:
                 seen.add(path)
                 articles.append((absolute, text))
-        elif site.is_list_path(path):
+        elif profile.is_list_path(path):
             lists.append((absolute, text))
-    for block in text_layout(selector.root):
-        m = site.BREADCRUMB_ANCHOR.match(block.text)
+    for block in text_layout(selector.root, profile):
+        m = profile.breadcrumb_anchor.match(block.text)
         if m:
             crumb = m.group("crumbs")
             break
     return ListPage(crumb, articles, lists)
 
 
-def recover_encoding(text: str, body: bytes) -> str | None:
-    """The page decoded as GB18030 when its declared encoding was wrong.
+def recover_encoding(text: str, body: bytes, fallback: str | None = site.ENCODING_FALLBACK) -> str | None:
+    """The page decoded in the site's fallback encoding (GB18030) when its declared encoding was wrong.
 
     A page whose bytes are GBK but whose header or meta says UTF-8 decodes
     into replacement characters; when GB18030 decodes the bytes cleanly and
     loses none, that is what the page was. None when nothing was wrong.
     """
-    if text.count("\ufffd") < 3:
+    if fallback is None or text.count("\ufffd") < 3:
         return None
     try:
-        return body.decode("gb18030")
+        return body.decode(fallback)
     except UnicodeDecodeError:
         return None

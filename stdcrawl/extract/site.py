@@ -1,16 +1,26 @@
-"""Everything stdcrawl knows about stdaily.com, in one place.
+"""Everything stdcrawl knows about a site, in one place: its profile.
 
-Hosts, the four article URL generations, section directories and names,
-list-page URLs, how an article id and a canonical URL are derived, which links
-are articles, list pages or off-site, and every selector and text anchor the
-extractor uses. When the live markup turns out to differ from our guess, this
-is the one file to change (and `tests/test_extract_golden.py` says so).
+`STDAILY_ENGLISH` is the English channel of stdaily.com: hosts, the four
+article URL generations, section directories and names, list-page URLs and
+pagination texts, how an article id and a canonical URL are derived, which
+links are articles, list pages or off-site, every selector and text anchor
+the extractor uses, the time zone and timestamp format, the text quirks and
+author conventions. When the live markup turns out to differ from our guess,
+this is the one file to change (and `tests/test_extract_golden.py` says so).
+
+The spider, the loaders, normalization, capture and the store receive a
+`SiteProfile`; a second site or channel is a second profile (made with
+`dataclasses.replace` from this one), not an edit of shared code
+(`tests/testsite_profile.py` is one). The module-level names below are the
+stdaily.com profile's, kept for code and tests that use them directly.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import timedelta, timezone, tzinfo
+from functools import cached_property
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 # --- hosts -----------------------------------------------------------------
@@ -32,25 +42,12 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "ChinaNews": ("Sci-Tech News",),
     "News": ("News",),
 }
-SECTION_BY_NAME: dict[str, str] = {
-    name.casefold(): d for d, names in SECTIONS.items() for name in names
-}
 #: Current-CMS list pages seen live; which section each is, is unknown.
 KNOWN_NODES: tuple[int, ...] = (410, 412)
 
 
-def section_dir_for(name: str) -> str:
-    """The section directory of a breadcrumb name, or "" when unknown."""
-    return SECTION_BY_NAME.get(name.strip().casefold(), "")
-
-
-def current_section_name(section_dir: str) -> str:
-    names = SECTIONS.get(section_dir)
-    return names[-1] if names else ""
-
-
 def legacy_list_path(section_dir: str) -> str:
-    return f"/English/{section_dir}/common_list.shtml"
+    return SECTION_LIST_PATH.format(dir=section_dir)
 
 
 def node_list_path(node: int) -> str:
@@ -58,24 +55,11 @@ def node_list_path(node: int) -> str:
 
 
 HOME_PATH = "/English/index.shtml"
-
-
-def start_paths(sections: list[str] | None = None) -> list[str]:
-    """List pages a crawl starts from: every legacy section list, then the
-    known current-CMS nodes and the channel's home page (only when no section
-    filter is given, since a node's section is unknown). Other list pages are
-    discovered from the links of these (`list_section_dir`)."""
-    dirs = sections or list(SECTIONS)
-    paths = [legacy_list_path(d) for d in dirs]
-    if not sections:
-        paths += [node_list_path(n) for n in KNOWN_NODES] + [HOME_PATH]
-    return paths
-
-
-def list_section_dir(path: str) -> str | None:
-    """The section directory of a legacy list path; None for nodes and home."""
-    m = re.match(r"^/English/(\w+)/common_list", path)
-    return m.group(1) if m else None
+#: A legacy section list's path, with its directory.
+SECTION_LIST_PATH = "/English/{dir}/common_list.shtml"
+SECTION_LIST_PATTERN = re.compile(r"^/English/(?P<dir>\w+)/common_list")
+#: Link texts of a list page's "next page" link.
+NEXT_TEXTS = frozenset({"next", "next page", "下一页", ">", "›", "»", "next >", "next»"})
 
 
 # --- URL generations ---------------------------------------------------------
@@ -107,74 +91,23 @@ _GENERATIONS: tuple[tuple[str, re.Pattern[str]], ...] = (
 _LIST_PATH = re.compile(
     r"^/(?:English/\w+/common_list(?:_\d+)?\.shtml|web/English/node_\d+(?:_\d+)?\.html|English/index\.shtml)$"
 )
-
-
-def article_ref(path: str) -> ArticleRef | None:
-    """Parse an article path (no host, no query); None if it is not one."""
-    for gen, rx in _GENERATIONS:
-        m = rx.match(path)
-        if m:
-            g = m.groupdict()
-            return ArticleRef(
-                generation=gen,
-                article_id=f"{gen.lower()}-{g['id']}",
-                path=path,
-                section_dir=g.get("dir") or "",
-                year=int(g["y"]),
-                month=int(g["m"]),
-                day=int(g["d"]) if g.get("d") else None,
-            )
-    return None
-
-
-def is_list_path(path: str) -> bool:
-    return bool(_LIST_PATH.match(path))
-
-
 _LIST_PAGE = re.compile(r"^(?P<family>.*/(?:common_list|node_\d+|index))(?:_(?P<n>\d+))?\.s?html$")
-
-
-def list_family(path: str) -> str:
-    """The list a page belongs to: `/English/WorldNews/common_list_2.shtml` →
-    `/English/WorldNews/common_list`, `/web/English/node_410_2.html` → `/web/English/node_410`."""
-    m = _LIST_PAGE.match(path)
-    return m.group("family") if m else path
-
-
-def list_page_number(path: str) -> int | None:
-    """1 for a list's first page, N for its `_N` page, None for other paths."""
-    m = _LIST_PAGE.match(path)
-    if not m:
-        return None
-    return int(m.group("n")) if m.group("n") else 1
 
 
 # --- canonical URLs and link mapping -----------------------------------------
 
 
-def canonical_url(url: str, local_netloc: str = "") -> str:
-    """One URL per page: https, www host, no query, no fragment.
-
-    For channel URLs and URLs on the crawl's own base (`local_netloc`, a local
-    server standing in for the site); other hosts keep all but the fragment.
-    """
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
-    if host in CHANNEL_HOSTS or not host or (local_netloc and parts.netloc == local_netloc):
-        return urlunsplit(("https", CANONICAL_HOST, parts.path or "/", "", ""))
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, parts.query, ""))
-
-
 class LinkMapper:
     """Maps links found on pages to URLs to fetch, given the crawl's base URL.
 
-    Against the live site the base is `https://www.stdaily.com`; in tests and
+    Against the live site the base is the profile's (`https://www.stdaily.com`); in tests and
     the demo it is a local server, onto which every channel link is mapped.
     Links to any other host (mirrors, the e-paper, other sites) are off-site.
     """
 
-    def __init__(self, base_url: str = LIVE_BASE_URL):
-        base = urlsplit(base_url.rstrip("/"))
+    def __init__(self, base_url: str | None = None, profile: SiteProfile | None = None):
+        self.profile = profile or STDAILY_ENGLISH
+        base = urlsplit((base_url or self.profile.live_base_url).rstrip("/"))
         self.base_scheme = base.scheme or "https"
         self.base_netloc = base.netloc
         self.base_host = (base.hostname or "").lower()
@@ -186,7 +119,7 @@ class LinkMapper:
     def is_own(self, url: str) -> bool:
         parts = urlsplit(url)
         host = (parts.hostname or "").lower()
-        return host in CHANNEL_HOSTS or parts.netloc == self.base_netloc
+        return host in self.profile.channel_hosts or parts.netloc == self.base_netloc
 
     def to_fetch(self, href: str, page_url: str) -> str | None:
         """Absolute URL to fetch for a link, or None when it is off-site.
@@ -218,8 +151,14 @@ BLOCK_TAGS = frozenset({"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "t
 SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "iframe", "select", "option", "button", "form"})
 #: Headline candidates, most specific first.
 TITLE_XPATHS = ("//h1", "//h2[contains(@class,'tit')]", "//meta[@property='og:title']/@content")
-#: The `<title>` element's site suffix to strip.
-TITLE_SUFFIX = re.compile(r"\s*(?:[-|_–—]+)\s*(?:Science and Technology Daily|STDaily|科技日报).*$", re.I)
+#: A site-name suffix of a title (`<title>`, og:title): `… - Science and Technology Daily`,
+#: `…-中国科技网`, `…_科技日报`, `… | STDaily`, and chains of them.
+TITLE_SUFFIX = re.compile(
+    r"\s*(?:[-|_–—·]+)\s*(?:Science\s+and\s+Technology\s+Daily|S\s*&?\s*T\s*Daily|STDaily|stdaily\.com|科技日报|中国科技网|科技日报社)(?![A-Za-z]).*$",
+    re.I,
+)
+#: A `<title>` that is only the site's name (no headline in it).
+SITE_NAME = re.compile(r"^\s*(?:Science\s+and\s+Technology\s+Daily|STDaily|科技日报|中国科技网|EnglishChannel)\s*$", re.I)
 #: Meta tags that may carry the publication time (G4 pages show no source line).
 PUBLISHED_META_XPATHS = (
     "//meta[@property='article:published_time']/@content",
@@ -234,13 +173,242 @@ CENTERED_STYLE = re.compile(r"text-align\s*:\s*center", re.I)
 # Text anchors: known to be on every page of the live site.
 BREADCRUMB_ANCHOR = re.compile(r"^\s*position\s*[:：]\s*(?P<crumbs>.+)$", re.I | re.S)
 SOURCE_LINE = re.compile(
-    r"Source\s*[:：]\s*(?P<source>[^|]*?)\s*\|\s*(?P<published>\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(?::\d{2})?)\s*\|\s*Author\s*[:：]?\s*(?P<author>.*?)\s*$",
+    r"Source\s*[:：]\s*(?P<source>[^|]*?)\s*\|\s*(?P<published>\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2})?)?)\s*\|\s*Author\s*[:：]?\s*(?P<author>.*?)\s*$",
     re.I | re.S,
 )
 BYLINE = re.compile(r"^By\s+(?P<names>[A-Z\u4e00-\u9fff].{0,150})$")
 EDITOR_LINE = re.compile(r"^Editor\s*[:：]\s*(?P<name>.*)$", re.I)
-RELATED_HEADING = re.compile(r"^\s*Top News\s*$", re.I)
+#: "Top News", alone or with the box's "More" link beside it.
+RELATED_HEADING = re.compile(r"^\s*Top\s+News\s*(?:More\s*(?:>>|»|>)?|更多\s*(?:>>)?|>>|»)?\s*$", re.I)
 FOOTER_START = re.compile(r"^\s*(?:Copyright\b|友情链接|版权所有)", re.I)
 CAPTION_CREDIT = re.compile(
     r"(?:\(\s*(?:PHOTO|PHOTOS|COURTESY PHOTO|Photo)\b[^)]*\)|\bPHOTO\s*:\s*\S[^.]*)\s*$"
 )
+#: Headings of the boxes around an article (sidebars, teasers, comment widget):
+#: the article's body and the "Top News" block both end at one.
+BOX_HEADING = re.compile(
+    r"^\s*(?:Most\s+(?:Read|Popular|Viewed)|Latest(?:\s+News)?|Editor'?s\s+Picks?|Recommended(?:\s+(?:Reading|Stories|for\s+You))?"
+    r"|Related(?:\s+(?:News|Stories|Articles))?|Hot\s+(?:News|Topics)|Trending|Comments?|\d+\s+comments?|Leave\s+a\s+comment"
+    r"|热门|热点|推荐阅读|编辑推荐|最新|最新文章|相关新闻|相关阅读|评论|网友评论)\s*[:：]?\s*$",
+    re.I,
+)
+#: A "More" link closing a box (never an item of it).
+MORE_LINK = re.compile(r"^\s*(?:More|More\s*(?:>>|»|>|\.\.\.)|Read\s+more|更多|更多>>|>>)\s*$", re.I)
+#: Share buttons and print/font tools: never body text.
+SHARE_LINE = re.compile(
+    r"^\s*(?:(?:Share(?:\s+(?:to|this|on))?|分享到?)\s*[:：]|(?:Share|Print|Font\s*size|A\+\s*A-|字号|分享|打印)\s*$)", re.I
+)
+#: Tags of heading elements (a heading ends a box).
+HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+#: The start of a comment widget ("Comments", "Comments (0) Please sign in…",
+#: "0 comments", "Leave a reply"): the article has ended.
+COMMENT_WIDGET = re.compile(
+    r"^\s*(?:Comments?\s*(?:\(\d+\)|[:：])?\s*(?:$|Please\b)|\d+\s+comments?\b|Please\s+(?:sign|log)\s+in\s+to\s+comment"
+    r"|Leave\s+a\s+(?:comment|reply)\b|发表评论|网友评论|评论\s*\(\d+\))",
+    re.I,
+)
+#: A block holding the source line contains one of these (a cheap test before SOURCE_LINE).
+SOURCE_PRECHECK = ("Source", "source")
+#: A `By …` line is a byline only when it is this short (in words).
+BYLINE_MAX_WORDS = 12
+#: The breadcrumb's separator, and which crumb names the section (0 is "Home").
+BREADCRUMB_SEPARATOR = ">"
+SECTION_CRUMB = 1
+
+# --- time, text and authors ----------------------------------------------------
+
+#: The site's time zone: timestamps carry none and are Beijing time.
+BEIJING = timezone(timedelta(hours=8), "Asia/Shanghai")
+TIMEZONE_NAME = "Asia/Shanghai"
+#: The source line's fixed timestamp format.
+TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S"
+#: The site's CMS stores some characters as `?` (`Copyright ?`, a lost space
+#: between two words): `normalize.clean_text` restores them.
+LOST_CHARACTERS = True
+#: Words that make an author field an institution or a role, kept whole.
+INSTITUTION_WORDS = re.compile(
+    r"\b(?:Reporters?|Correspondents?|Office|Staff|Department|Agency|Xinhua|Daily|University|Institute|Ministry|Cent(?:er|re)|Editorial|Team)\b",
+    re.I,
+)
+#: Pages that decode into replacement characters are tried in this encoding (GBK pages labelled UTF-8).
+ENCODING_FALLBACK = "gb18030"
+
+
+# --- the profile -------------------------------------------------------------
+
+
+@dataclass(eq=False)
+class SiteProfile:
+    """One site or channel: everything the crawl, the extractor and the store
+    need to know about it. `name` is recorded with every article (`site`).
+
+    Treat it as read-only (tests patch a field to see what a changed selector does)."""
+
+    name: str
+    #: What the site is, in a few words (WARC files say it).
+    description: str
+    live_base_url: str
+    canonical_host: str
+    #: Hosts that serve the channel under the same paths.
+    channel_hosts: frozenset[str]
+    #: Section directory -> breadcrumb names, oldest first; the last is current.
+    sections: dict[str, tuple[str, ...]]
+    #: A section list's path (`{dir}`), and the pattern that reads the directory back.
+    section_list_path: str
+    section_list_pattern: re.Pattern[str]
+    #: Start pages besides the section lists (crawled when no section filter is given).
+    extra_start_paths: tuple[str, ...]
+    home_path: str
+    #: (generation, path pattern with groups id, y, m and optionally d and dir), oldest first.
+    generations: tuple[tuple[str, re.Pattern[str]], ...]
+    list_path: re.Pattern[str]
+    #: A list page's path: groups `family` (the list) and `n` (its page number, absent on page 1).
+    list_page: re.Pattern[str]
+    next_texts: frozenset[str]
+    timezone: tzinfo
+    timezone_name: str
+    timestamp_format: str
+    #: Prepended to every article id, so ids stay unique across profiles ("" for stdaily.com).
+    id_prefix: str = ""
+    other_hosts: frozenset[str] = frozenset()
+    title_xpaths: tuple[str, ...] = TITLE_XPATHS
+    title_suffix: re.Pattern[str] = TITLE_SUFFIX
+    site_name: re.Pattern[str] = SITE_NAME
+    published_meta_xpaths: tuple[str, ...] = PUBLISHED_META_XPATHS
+    block_tags: frozenset[str] = BLOCK_TAGS
+    skip_tags: frozenset[str] = SKIP_TAGS
+    caption_class: re.Pattern[str] = CAPTION_CLASS
+    centered_style: re.Pattern[str] = CENTERED_STYLE
+    breadcrumb_anchor: re.Pattern[str] = BREADCRUMB_ANCHOR
+    breadcrumb_separator: str = BREADCRUMB_SEPARATOR
+    section_crumb: int = SECTION_CRUMB
+    source_line: re.Pattern[str] = SOURCE_LINE
+    source_precheck: tuple[str, ...] = SOURCE_PRECHECK
+    byline: re.Pattern[str] = BYLINE
+    byline_max_words: int = BYLINE_MAX_WORDS
+    editor_line: re.Pattern[str] = EDITOR_LINE
+    related_heading: re.Pattern[str] = RELATED_HEADING
+    footer_start: re.Pattern[str] = FOOTER_START
+    box_heading: re.Pattern[str] = BOX_HEADING
+    more_link: re.Pattern[str] = MORE_LINK
+    share_line: re.Pattern[str] = SHARE_LINE
+    heading_tags: frozenset[str] = HEADING_TAGS
+    comment_widget: re.Pattern[str] = COMMENT_WIDGET
+    caption_credit: re.Pattern[str] = CAPTION_CREDIT
+    lost_characters: bool = LOST_CHARACTERS
+    institution_words: re.Pattern[str] = INSTITUTION_WORDS
+    encoding_fallback: str | None = ENCODING_FALLBACK
+
+    # --- sections ---------------------------------------------------------
+
+    @cached_property
+    def section_by_name(self) -> dict[str, str]:
+        return {name.casefold(): d for d, names in self.sections.items() for name in names}
+
+    def section_dir_for(self, name: str) -> str:
+        """The section directory of a breadcrumb name, or "" when unknown."""
+        return self.section_by_name.get(name.strip().casefold(), "")
+
+    def current_section_name(self, section_dir: str) -> str:
+        names = self.sections.get(section_dir)
+        return names[-1] if names else ""
+
+    def start_paths(self, sections: list[str] | None = None) -> list[str]:
+        """List pages a crawl starts from: every section list, then (only when
+        no section filter is given, since their section is unknown) the other
+        start pages. Other list pages are discovered from the links of these
+        (`list_section_dir`)."""
+        dirs = sections or list(self.sections)
+        paths = [self.section_list_path.format(dir=d) for d in dirs]
+        if not sections:
+            paths += list(self.extra_start_paths)
+        return paths
+
+    def list_section_dir(self, path: str) -> str | None:
+        """The section directory of a section list's path; None for other lists."""
+        m = self.section_list_pattern.match(path)
+        return m.group("dir") if m else None
+
+    # --- URLs -------------------------------------------------------------
+
+    def article_ref(self, path: str) -> ArticleRef | None:
+        """Parse an article path (no host, no query); None if it is not one."""
+        for gen, rx in self.generations:
+            m = rx.match(path)
+            if m:
+                g = m.groupdict()
+                return ArticleRef(
+                    generation=gen,
+                    article_id=f"{self.id_prefix}{gen.lower()}-{g['id']}",
+                    path=path,
+                    section_dir=g.get("dir") or "",
+                    year=int(g["y"]),
+                    month=int(g["m"]),
+                    day=int(g["d"]) if g.get("d") else None,
+                )
+        return None
+
+    def is_list_path(self, path: str) -> bool:
+        return bool(self.list_path.match(path))
+
+    def list_family(self, path: str) -> str:
+        """The list a page belongs to: `/English/WorldNews/common_list_2.shtml` →
+        `/English/WorldNews/common_list`, `/web/English/node_410_2.html` → `/web/English/node_410`."""
+        m = self.list_page.match(path)
+        return m.group("family") if m else path
+
+    def list_page_number(self, path: str) -> int | None:
+        """1 for a list's first page, N for its `_N` page, None for other paths."""
+        m = self.list_page.match(path)
+        if not m:
+            return None
+        return int(m.group("n")) if m.group("n") else 1
+
+    def canonical_url(self, url: str, local_netloc: str = "") -> str:
+        """One URL per page: https, the canonical host, no query, no fragment.
+
+        For channel URLs and URLs on the crawl's own base (`local_netloc`, a local
+        server standing in for the site); other hosts keep all but the fragment.
+        """
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+        if host in self.channel_hosts or not host or (local_netloc and parts.netloc == local_netloc):
+            return urlunsplit(("https", self.canonical_host, parts.path or "/", "", ""))
+        return urlunsplit((parts.scheme, parts.netloc, parts.path, parts.query, ""))
+
+    def link_mapper(self, base_url: str | None = None) -> LinkMapper:
+        return LinkMapper(base_url, self)
+
+
+STDAILY_ENGLISH = SiteProfile(
+    name="stdaily-english",
+    description="the English channel of stdaily.com",
+    live_base_url=LIVE_BASE_URL,
+    canonical_host=CANONICAL_HOST,
+    channel_hosts=CHANNEL_HOSTS,
+    other_hosts=OTHER_STDAILY_HOSTS,
+    sections=SECTIONS,
+    section_list_path=SECTION_LIST_PATH,
+    section_list_pattern=SECTION_LIST_PATTERN,
+    extra_start_paths=tuple(node_list_path(n) for n in KNOWN_NODES) + (HOME_PATH,),
+    home_path=HOME_PATH,
+    generations=_GENERATIONS,
+    list_path=_LIST_PATH,
+    list_page=_LIST_PAGE,
+    next_texts=NEXT_TEXTS,
+    timezone=BEIJING,
+    timezone_name=TIMEZONE_NAME,
+    timestamp_format=TIMESTAMP_FORMAT,
+)
+
+# The stdaily.com profile's functions under their old names.
+SECTION_BY_NAME = STDAILY_ENGLISH.section_by_name
+section_dir_for = STDAILY_ENGLISH.section_dir_for
+current_section_name = STDAILY_ENGLISH.current_section_name
+start_paths = STDAILY_ENGLISH.start_paths
+list_section_dir = STDAILY_ENGLISH.list_section_dir
+article_ref = STDAILY_ENGLISH.article_ref
+is_list_path = STDAILY_ENGLISH.is_list_path
+list_family = STDAILY_ENGLISH.list_family
+list_page_number = STDAILY_ENGLISH.list_page_number
+canonical_url = STDAILY_ENGLISH.canonical_url

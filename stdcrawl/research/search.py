@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TextIO
 
+from stdcrawl.extract import site
+
 #: bm25 weights of the indexed columns (title, body, authors_text): a word in
 #: the headline says more about an article than the same word in its body.
 BM25_WEIGHTS = "10.0, 1.0, 5.0"
@@ -53,8 +55,9 @@ class QueryError(ValueError):
 class Filters:
     """Restrictions shared by search, `articles()` and exports.
 
-    `section` matches the section name or its directory, ignoring case
-    (`"Sci-Tech News"` or `"ChinaNews"`); `since`/`until` are inclusive
+    `section` matches the section name, any name the site showed for it
+    (`"International Cooperation"` selects all of `WorldNews`) or its
+    directory, ignoring case (`"Sci-Tech News"` or `"ChinaNews"`); `since`/`until` are inclusive
     Beijing-time days, months or years (`2021-11-04`, `2021-11`, `2021`);
     `author` is a case-insensitive part of any author's name.
     """
@@ -74,8 +77,11 @@ class Filters:
         """A SQL condition over the articles table `alias`, and its parameters."""
         clauses, params = ["1"], {}
         if self.section:
-            clauses.append(f"({alias}.section = :section collate nocase or {alias}.section_dir = :section collate nocase)")
+            # any name the site ever showed for a directory selects the whole (stable) section
+            clauses.append(f"({alias}.section = :section collate nocase or {alias}.section_dir = :section collate nocase"
+                           f" or {alias}.section_dir = :section_dir)")
             params["section"] = self.section
+            params["section_dir"] = site.section_dir_for(self.section) or None
         if self.since:
             clauses.append(f"{alias}.published_at >= :since")
             params["since"] = self.since

@@ -14,13 +14,14 @@ URL layout), `synthetic_articles` / `generate_site` (seeded synthetic sites),
 `build_fixtures` (the committed fixture site). Command line:
 
     python -m stdcrawl.sitegen fixtures                    # fixtures/src -> site, expected, manifest
-    python -m stdcrawl.sitegen synth --n 5000 --out DIR [--seed S] [--end YYYY-MM-DD]
+    python -m stdcrawl.sitegen synth --n 5000 --out DIR [--seed S] [--end YYYY-MM-DD] [--full-weight SHARE]
 
 Modules (each name below is also importable from `stdcrawl.sitegen`):
 
     records.py    the record format (its docstring), site constants, path parsing, `SiteIndex`
     fields.py     `expected_fields`, `norm`: the golden record of a page by docs/fields.md
     templates.py  `render_article`, `render_list_page`, `render_home`: the HTML
+    heavy.py      `render_heavy_article`: the full-weight page families (`portal`, `bulletin`)
     synthetic.py  `synthetic_articles`: seeded records and their word pools
     writer.py     `write_site`, `generate_site`: a whole site on disk
     fixtures.py   `build_fixtures`, `load_fixture_sources`: the committed fixture site

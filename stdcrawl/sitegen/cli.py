@@ -27,11 +27,16 @@ def main(argv: list[str] | None = None) -> int:
     sy.add_argument("--per-page", type=int, default=20)
     sy.add_argument("--end", type=dt.date.fromisoformat, default=None, help="last G4 date (default today)")
     sy.add_argument("--clean", action="store_true", help="empty OUT first")
+    sy.add_argument("--full-weight", type=float, default=0.0, metavar="SHARE",
+                    help="share of article pages (0-1) in the full-weight families (40-60 KB: menus, sidebars, boxes)")
     args = parser.parse_args(argv)
     if args.command == "fixtures":
         manifest = build_fixtures(args.dir)
         print(f"{len(manifest['pages'])} pages, {manifest['expected_article_count']} articles expected -> {args.dir}")
     else:
-        site = generate_site(args.out, args.n, args.seed, end=args.end, per_page=args.per_page, clean=args.clean)
+        if not 0 <= args.full_weight <= 1:
+            parser.error("--full-weight is a share between 0 and 1")
+        site = generate_site(args.out, args.n, args.seed, end=args.end, per_page=args.per_page, clean=args.clean,
+                             full_weight=args.full_weight)
         print(f"{len(site['articles'])} articles, {len(site['list_pages'])} list pages -> {args.out}")
     return 0

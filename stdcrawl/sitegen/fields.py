@@ -19,7 +19,7 @@ from .records import CANONICAL, NAME_TO_DIR, _index, _legacy, _LINK, _POSITION, 
 def norm(text: str) -> str:
     """The field contract's text normalization (spaces, `?` artifacts, `Copyright ?`)."""
     text = re.sub(r"[\s\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+", " ", text)
-    text = re.sub(r"(?<=[^\W_])\?(?=[^\W_])", " ", text)
+    text = re.sub(r"(?<=\S)\?(?=[^\s\"'”’»)\]}>?!.,;:…—–])", " ", text)
     return text.replace("Copyright ?", "Copyright ©").strip()
 
 
@@ -73,7 +73,7 @@ def expected_fields(rec: dict, site) -> dict:
     notes |= {"no_breadcrumb"} if not breadcrumb else set()
     notes |= {"no_source_line"} if not has_line else ({"no_source"} if not norm(rec["source"]) else set())
     notes |= {"no_author"} if not rec["authors"] else set()
-    if rec["authors"] and not re.search("[A-Za-z]", header_author) and rec.get("byline"):
+    if rec["authors"] and rec.get("byline") and (not re.search("[A-Za-z]", header_author) or rec.get("authors_from_byline")):
         notes.add("authors_from_byline")
     notes |= {"no_section"} if not section else set()
     enc = rec.get("encoding", "utf-8")
@@ -84,6 +84,7 @@ def expected_fields(rec: dict, site) -> dict:
         "canonical_url": CANONICAL + rec["url_path"],
         "generation": rec["generation"],
         "section": section,
+        "section_label": breadcrumb[1] if len(breadcrumb) > 1 else "",
         "section_dir": section_dir,
         "breadcrumb": breadcrumb,
         "title": norm(rec["title"]),

@@ -15,7 +15,7 @@ from .records import HOME, SiteIndex, _lists, article_id
 from .writer import write_site
 
 
-_GOLDEN_KEYS = ("article_id", "canonical_url", "generation", "section", "section_dir", "breadcrumb", "title", "source",
+_GOLDEN_KEYS = ("article_id", "canonical_url", "generation", "section", "section_label", "section_dir", "breadcrumb", "title", "source",
                 "published_raw", "published_at", "published_utc", "published_precision", "author_raw", "byline_raw",
                 "authors", "body", "images", "related", "editor", "word_count", "extraction_notes")
 

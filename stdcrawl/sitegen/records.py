@@ -21,12 +21,14 @@ Required:
   "caption_style": "center"|"plain"|"pic-caption"|"figcaption"}` (src as written
   in the page: root-relative, relative or absolute; caption "" for none).
 - `source`: the `Source:` value, or None for a page without the source line
-- `published`: `YYYY-MM-DD HH:MM:SS` shown in the source line (None without it)
+- `published`: `YYYY-MM-DD HH:MM:SS` (or a date only, `YYYY-MM-DD`) shown in the source line (None without it)
 - `author`: the `Author:` value as written ("" when empty)
 - `byline`: the body's `By …` line or None; `byline_at`: its index in `paragraphs` (default 0)
 - `editor`: the name of a closing `Editor: …` line, or None
 Expected values written by hand (never computed from the extractor's rules):
-- `section`: the expected `section` field; `authors`: the expected `authors` list
+- `section`: the expected `section` field (the directory's current name, issue 11);
+  `authors`: the expected `authors` list; `authors_from_byline`: true when the
+  byline's list beats a Latin header that names fewer
 Optional switches (defaults in brackets):
 - `source_line_style`: `g1` (`Daily| date| Author: x`) | `spaced` | `nospace` [by generation]
 - `position_format`: HTML of the `position:` line with `{home}`, `{section}`, `{title}`
@@ -36,6 +38,9 @@ Optional switches (defaults in brackets):
 - `lists`: list ids linking the story: a section dir (legacy `common_list`) or
   `node_<n>` [G1/G2: own dir; G3: own dir + its node; G4: its node]
 - `list_title`: the title as shown in legacy lists, `\n` for a line break [title]
+- `family`: a full-weight page family, `portal` | `bulletin` (`heavy.py`) [None:
+  the small template of the generation]; `title_suffix`: the site name after
+  the title in `<title>` [the family's]
 - `encoding`: the bytes' encoding [utf-8]; `declared_charset`: the meta charset
   [= encoding]; `header_charset`: a Content-Type charset override [None]
 - `live_url`, `models`: documentation for the fixture manifest.
@@ -115,6 +120,8 @@ def _has_top_news(rec: dict) -> bool:
 def _published(rec: dict) -> tuple[str, dt.datetime, str, str]:
     """(published_raw, datetime in Beijing time, precision, note) by the field contract."""
     if rec.get("source") is not None and rec.get("published"):
+        if len(rec["published"]) == 10:  # a Source line with a date only
+            return rec["published"], dt.datetime.strptime(rec["published"], "%Y-%m-%d").replace(tzinfo=BEIJING), "day", ""
         return rec["published"], dt.datetime.strptime(rec["published"], "%Y-%m-%d %H:%M:%S").replace(tzinfo=BEIJING), "second", ""
     meta = rec.get("meta_published")
     if meta:

@@ -10,8 +10,10 @@ from __future__ import annotations
 import datetime as dt
 import random
 import re
+import zlib
 
 from .fields import norm
+from .heavy import ALL_TITLE_SUFFIXES, FAMILIES
 from .records import ERAS, LIST_NAMES, SECTION_DIRS
 
 
@@ -170,12 +172,25 @@ def _date_in(rng: random.Random, start: dt.date, end: dt.date) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day, rng.randint(8, 19), rng.randrange(60), rng.randrange(60))
 
 
-def synthetic_articles(n: int, seed: int = 0, *, end: dt.date | None = None) -> list[dict]:
+def _full_weight(rec: dict, share: float) -> None:
+    """Give about `share` of the records a full-weight family (`heavy.py`), by a
+    checksum of the path so that every other field (and the rng) is unchanged."""
+    if share <= 0:
+        return
+    key = zlib.crc32(rec["url_path"].encode("utf-8"))
+    if (key % 1000) < share * 1000:
+        rec["family"] = FAMILIES[key % len(FAMILIES)]
+        rec["title_suffix"] = ALL_TITLE_SUFFIXES[(key // 7) % len(ALL_TITLE_SUFFIXES)]
+
+
+def synthetic_articles(n: int, seed: int = 0, *, end: dt.date | None = None, full_weight: float = 0.0) -> list[dict]:
     """`n` deterministic article records over all five sections and four URL generations.
 
     Article `i` is generation `G1…G4[i % 4]` and section `SECTION_DIRS[i % 5]`
     (so every pair occurs); dates fall in each generation's era (G4 from
-    2025-02 to `end`, default today), ids grow with the date.
+    2025-02 to `end`, default today), ids grow with the date. `full_weight`
+    (0–1) is the share of pages rendered in a full-weight family (40–60 KB,
+    `heavy.py`) instead of the small templates.
     """
     end = end or dt.date.today()
     rng = random.Random(seed)
@@ -194,7 +209,7 @@ def synthetic_articles(n: int, seed: int = 0, *, end: dt.date | None = None) -> 
             rec["section_name"] = LIST_NAMES[sdir]
         else:
             rec.update(section_name=None, source=None, author="")
-        rec["section"] = rec["section_name"] or ""
+        rec["section"] = LIST_NAMES[sdir] if rec["section_name"] else ""  # one stable name per directory
         if gen in ("G1", "G2") and rng.random() < 0.15:
             n3 = rng.choice(_NAMES)
             rec["editor"] = f"{n3[0].capitalize()} {n3[1]}"
@@ -229,6 +244,7 @@ def synthetic_articles(n: int, seed: int = 0, *, end: dt.date | None = None) -> 
         rec["summary"] = norm(first.split(". ")[0].rstrip(".") + ".")
         if rec.get("byline") and not isinstance(rec["paragraphs"][0], str) and rng.random() < 0.5:
             rec["byline_at"] = 1
+        _full_weight(rec, full_weight)
     if serial["G4"] > 999999 or serial["G1"] > 9999999 or serial["G3"] > 9999999:
         raise ValueError(f"too many articles for the URL id ranges: {n}")
     return recs

@@ -158,8 +158,14 @@ def _top_news(rec: dict, index: SiteIndex) -> str:
 
 
 def render_article(rec: dict, site=None, *, nav_lists: list[str] | None = None) -> str:
-    """The HTML of one article page; `site` (records or a SiteIndex) feeds "Top News"."""
+    """The HTML of one article page; `site` (records or a SiteIndex) feeds "Top News".
+
+    A record with a `family` is rendered full-weight (`heavy.py`)."""
     index = _index(site if site is not None else [rec])
+    if rec.get("family"):
+        from .heavy import render_heavy_article  # heavy builds on this module's helpers
+
+        return render_heavy_article(rec, index, nav_lists if nav_lists is not None else list(LIST_NAMES))
     legacy = _legacy(rec)
     charset = rec.get("declared_charset") or rec.get("encoding", "utf-8")
     nav = _nav(nav_lists if nav_lists is not None else list(LIST_NAMES))

@@ -88,6 +88,7 @@ def write_site(root: str | Path, articles: list[dict], *, per_page: int = 20,
 
 
 def generate_site(root: str | Path, n: int, seed: int = 0, **kwargs) -> dict:
-    """`write_site(root, synthetic_articles(n, seed))`; kwargs go to `synthetic_articles` (`end`) or `write_site`."""
+    """`write_site(root, synthetic_articles(n, seed))`; kwargs go to `synthetic_articles` (`end`, `full_weight`) or `write_site`."""
     end = kwargs.pop("end", None)
-    return write_site(root, synthetic_articles(n, seed, end=end), **kwargs)
+    full_weight = kwargs.pop("full_weight", 0.0)
+    return write_site(root, synthetic_articles(n, seed, end=end, full_weight=full_weight), **kwargs)

@@ -4,12 +4,16 @@ It starts from every section's list page (legacy `common_list.shtml` and the
 current CMS's `node_<n>.html`), follows the pagination links each page
 actually carries (one page after another, so an incremental run can stop at
 the first page that brings nothing new), and fetches the article pages it
-links. It never leaves stdaily.com: links are mapped onto the crawl's base URL
+links. It never leaves the site: links are mapped onto the crawl's base URL
 (`site.LinkMapper`), everything else is counted as off-site and dropped.
+Everything it knows of the site comes from its profile (STDCRAWL_SITE,
+stdaily.com's English channel by default).
 
 Options (spider arguments or STDCRAWL_* settings): `base_url`, `sections`
 (comma-separated directories), `since` (YYYY-MM-DD), `max_pages` (list pages
-per section), and the incremental ones read from settings.
+per section), and the incremental ones read from settings. A spider argument
+is written into its setting before any other component is built, so the
+capture middleware and the run record read the same base URL.
 """
 
 from __future__ import annotations
@@ -20,14 +24,14 @@ from datetime import date
 import scrapy
 from scrapy.http import TextResponse
 
-from stdcrawl.extract import site
-from stdcrawl.crawl.extensions import STAT
+from stdcrawl.crawl.extensions import STAT, ArchiveRun
+from stdcrawl.crawl.profile import site_profile
+from stdcrawl.extract.site import ArticleRef, url_path
 from stdcrawl.extract.page import raw_from_response
 from stdcrawl.extract.loaders import load_list_page
 from stdcrawl.clock import get_clock
-from stdcrawl.extract.normalize import BEIJING, parse_since, recheck_since, utc_now
+from stdcrawl.extract.normalize import parse_since, recheck_since, utc_now
 
-NEXT_TEXTS = frozenset({"next", "next page", "下一页", ">", "›", "»", "next >", "next»"})
 HANDLED_STATUSES = [304, 404, 410]
 #: Article requests go before list requests (priority 0).
 ARTICLE_PRIORITY = 10
@@ -42,38 +46,48 @@ class EnglishSpider(scrapy.Spider):
         super().__init__(**kwargs)
         self._args = {"base_url": base_url, "sections": sections, "since": since, "max_pages": max_pages}
 
+    #: Spider argument → the setting it overrides.
+    ARG_SETTINGS = {
+        "base_url": "STDCRAWL_BASE_URL", "sections": "STDCRAWL_SECTIONS",
+        "since": "STDCRAWL_SINCE", "max_pages": "STDCRAWL_MAX_LIST_PAGES",
+    }
+
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
         s = crawler.settings
-        a = spider._args
-        spider.mapper = site.LinkMapper(a["base_url"] or s.get("STDCRAWL_BASE_URL") or site.LIVE_BASE_URL)
-        sections = a["sections"] or s.get("STDCRAWL_SECTIONS")
+        # Settings are not frozen yet: extensions and middlewares are built after the spider.
+        for arg, setting in cls.ARG_SETTINGS.items():
+            if spider._args[arg] is not None:
+                s.set(setting, spider._args[arg], priority="cmdline")
+        spider.site = site = site_profile(s)
+        spider.mapper = site.link_mapper(s.get("STDCRAWL_BASE_URL"))
+        sections = s.get("STDCRAWL_SECTIONS")
         if isinstance(sections, str):
             sections = [x.strip() for x in sections.split(",") if x.strip()]
-        unknown = [x for x in sections or [] if x not in site.SECTIONS]
+        unknown = [x for x in sections or [] if x not in site.sections]
         if unknown:
-            raise ValueError(f"unknown section(s) {', '.join(unknown)}; known: {', '.join(site.SECTIONS)}")
+            raise ValueError(f"unknown section(s) {', '.join(unknown)}; known: {', '.join(site.sections)}")
         spider.sections = sections or None
-        since = a["since"] or s.get("STDCRAWL_SINCE")
+        since = s.get("STDCRAWL_SINCE")
         spider.since = parse_since(since) if isinstance(since, str) else since
-        max_pages = a["max_pages"] or s.get("STDCRAWL_MAX_LIST_PAGES")
+        max_pages = s.get("STDCRAWL_MAX_LIST_PAGES")
         spider.max_pages = int(max_pages) if max_pages else None
-        spider.incremental = s.get("STDCRAWL_MODE", "full") == "incremental"
-        spider.stop_after = max(1, s.getint("STDCRAWL_STOP_AFTER", 1))
-        spider.recheck_days = s.getint("STDCRAWL_RECHECK_DAYS", 3)
+        spider.incremental = s.get("STDCRAWL_MODE") == "incremental"
+        spider.stop_after = max(1, s.getint("STDCRAWL_STOP_AFTER"))
+        spider.recheck_days = s.getint("STDCRAWL_RECHECK_DAYS")
         return spider
 
     @property
-    def run(self):
-        return self.crawler.stdcrawl_run
+    def run(self) -> ArchiveRun:
+        """The run extension, which opened the archive on `spider_opened`."""
+        return self.crawler.get_extension(ArchiveRun)
 
     # --- start -----------------------------------------------------------------
 
     async def start(self):
-        try:
-            archive = self.run.open()
-        except scrapy.exceptions.CloseSpider:
+        archive = self.run.archive
+        if archive is None:  # it could not be opened: the run is closing (ArchiveRun.spider_opened)
             return
         self.crawler.stats.set_value(f"{STAT}/mode", "incremental" if self.incremental else "full")
         # After a killed or broken run, known pages prove nothing: walk every list page.
@@ -83,11 +97,12 @@ class EnglishSpider(scrapy.Spider):
             self.crawler.stats.set_value(f"{STAT}/catch_up", True)
         for path in self.start_list_paths(archive):
             yield self.list_request(self.mapper.fetch_url(path), page_no=1, known_pages=0)
-        since = recheck_since(self.recheck_days, get_clock().today(BEIJING)) if self.incremental else None
+        tz = self.site.timezone
+        since = recheck_since(self.recheck_days, get_clock().today(tz), tz) if self.incremental else None
         if since is not None:
             for row in archive.recent_article_urls(since):
                 yield self.article_request(
-                    self.mapper.fetch_url(site.url_path(row["canonical_url"])),
+                    self.mapper.fetch_url(url_path(row["canonical_url"])),
                     found_on=None,
                     validators=row,
                     recheck=True,
@@ -96,9 +111,10 @@ class EnglishSpider(scrapy.Spider):
     def start_list_paths(self, archive) -> list[str]:
         """The known start lists plus the first pages of every list found before
         (a list page answering 304 shows no links to discover others from)."""
+        site = self.site
         paths = site.start_paths(self.sections)
         for url in archive.known_list_urls():
-            path = site.url_path(url)
+            path = url_path(url)
             if site.list_page_number(path) != 1 or path in paths:
                 continue
             if self.sections and site.list_section_dir(path) not in self.sections:
@@ -120,7 +136,7 @@ class EnglishSpider(scrapy.Spider):
     def list_request(self, url: str, page_no: int, known_pages: int, section_hint: str = ""):
         validators = None
         if self.trust_known_pages:
-            validators = self.run.archive.url_state(site.canonical_url(url, self.mapper.base_netloc))
+            validators = self.run.archive.url_state(self.site.canonical_url(url, self.mapper.base_netloc))
         return scrapy.Request(
             url,
             callback=self.parse_list,
@@ -158,7 +174,7 @@ class EnglishSpider(scrapy.Spider):
     # --- callbacks -----------------------------------------------------------------
 
     def _record(self, response, kind: str, article_id: str | None = None, body_hash: str | None = None) -> str:
-        canonical = site.canonical_url(response.url, self.mapper.base_netloc)
+        canonical = self.site.canonical_url(response.url, self.mapper.base_netloc)
         headers = response.headers
         self.run.add_fetch(
             {
@@ -189,13 +205,14 @@ class EnglishSpider(scrapy.Spider):
             self.logger.warning("list page %s: HTTP %s", response.url, response.status)
             return
         stats.inc_value(f"{STAT}/list_pages")
-        page = load_list_page(response.selector, response.url)
-        crumbs = [c.strip() for c in (page.breadcrumb_raw or "").split(">") if c.strip()]
-        section_hint = crumbs[1] if len(crumbs) > 1 else meta.get("section_hint", "")
+        site = self.site
+        page = load_list_page(response.selector, response.url, site)
+        crumbs = [c.strip() for c in (page.breadcrumb_raw or "").split(site.breadcrumb_separator) if c.strip()]
+        section_hint = crumbs[site.section_crumb] if len(crumbs) > site.section_crumb else meta.get("section_hint", "")
         new = older = 0
         # The home page only leads to the lists: its teasers repeat theirs, and an
         # article is best attributed to the section list that shows it.
-        is_home = site.url_path(response.url) == site.HOME_PATH
+        is_home = url_path(response.url) == site.home_path
         shown = []
         for href, _text in [] if is_home else page.article_links:
             fetch = self.mapper.to_fetch(href, response.url)
@@ -204,7 +221,7 @@ class EnglishSpider(scrapy.Spider):
                 continue
             article_url = site.canonical_url(fetch, self.mapper.base_netloc)
             shown.append(article_url)
-            ref = site.article_ref(site.url_path(fetch))
+            ref = site.article_ref(url_path(fetch))
             if self.since and _before(ref, self.since):
                 older += 1
                 continue
@@ -231,12 +248,13 @@ class EnglishSpider(scrapy.Spider):
     def other_lists(self, links: list[tuple[str, str]], page_url: str):
         """First pages of other lists this page links (nodes the spider did not
         know of, sections in the navigation); the dupefilter drops repeats."""
-        family = site.list_family(site.url_path(page_url))
+        site = self.site
+        family = site.list_family(url_path(page_url))
         for href, _text in links:
             fetch = self.mapper.to_fetch(href, page_url)
             if not fetch:
                 continue
-            path = site.url_path(fetch)
+            path = url_path(fetch)
             if site.list_family(path) == family or site.list_page_number(path) != 1:
                 continue  # this list's pages, or another list's later page: reached through pagination
             section_dir = site.list_section_dir(path)
@@ -246,14 +264,15 @@ class EnglishSpider(scrapy.Spider):
 
     def next_page(self, links: list[tuple[str, str]], page_url: str, page_no: int) -> str | None:
         """The page after this one, from the links the page carries."""
-        family = site.list_family(site.url_path(page_url))
+        site = self.site
+        family = site.list_family(url_path(page_url))
         candidates = []
         for href, text in links:
             fetch = self.mapper.to_fetch(href, page_url)
-            if fetch and site.list_family(site.url_path(fetch)) == family and fetch != page_url:
+            if fetch and site.list_family(url_path(fetch)) == family and fetch != page_url:
                 candidates.append((fetch, text.strip().casefold()))
         for fetch, text in candidates:
-            if text in NEXT_TEXTS:
+            if text in site.next_texts:
                 return fetch
         for fetch, text in candidates:
             if text == str(page_no + 1):
@@ -263,7 +282,8 @@ class EnglishSpider(scrapy.Spider):
     def parse_article(self, response):
         stats = self.crawler.stats
         meta = response.meta
-        ref = site.article_ref(site.url_path(response.url))
+        site = self.site
+        ref = site.article_ref(url_path(response.url))
         article_id = ref.article_id if ref else None
         if response.status == 304:
             self._record(response, "article", article_id)
@@ -278,7 +298,7 @@ class EnglishSpider(scrapy.Spider):
         if not isinstance(response, TextResponse):
             stats.inc_value(f"{STAT}/failed/not_html")
             return
-        raw = raw_from_response(response)
+        raw = raw_from_response(response, site)
         raw["fetched_at"] = meta.get("stdcrawl_fetched_at", raw["fetched_at"])  # the WARC record's time
         raw["section_hint"] = meta.get("section_hint", "")
         yield raw
@@ -288,7 +308,7 @@ class EnglishSpider(scrapy.Spider):
             fetch = self.mapper.to_fetch(rel["url"], response.url)
             if not fetch:
                 continue
-            rel_ref = site.article_ref(site.url_path(fetch))
+            rel_ref = site.article_ref(url_path(fetch))
             if rel_ref is None or (self.since and _before(rel_ref, self.since)):
                 continue
             if self.incremental and self.run.archive.known_article_url(site.canonical_url(fetch, self.mapper.base_netloc)):
@@ -309,7 +329,7 @@ def _hash(body: bytes) -> str:
     return hashlib.sha256(body).hexdigest()[:32]
 
 
-def _before(ref: site.ArticleRef | None, since: date) -> bool:
+def _before(ref: ArticleRef | None, since: date) -> bool:
     """Is the article (by its URL's date) older than `since`?"""
     if ref is None:
         return False
