@@ -1,4 +1,4 @@
-"""Retries back off exponentially (stdcrawl/middlewares.py), measured on real
+"""Retries back off exponentially (stdcrawl/crawl/middlewares.py), measured on real
 requests, and `--stop-after` stops pagination exactly where it says (issue 9 §5:
 a one-line change to either must fail a test)."""
 
@@ -12,10 +12,11 @@ import threading
 import pytest
 from scrapy.settings import Settings
 
-from stdcrawl import settings as default_settings
-from stdcrawl import site, sitegen
+from stdcrawl.crawl import settings as default_settings
+from stdcrawl import sitegen
+from stdcrawl.extract.site import STDAILY_ENGLISH
 from stdcrawl.fixture_server import FixtureServer
-from stdcrawl.middlewares import BackoffRetryMiddleware
+from stdcrawl.crawl.middlewares import BackoffRetryMiddleware
 
 from .conftest import run_stdcrawl
 
@@ -25,7 +26,7 @@ END = dt.date(2026, 6, 30)  # the newest article's date: a fixed site, whatever 
 
 
 def url_date(rec: dict) -> dt.date:
-    ref = site.article_ref(rec["url_path"])
+    ref = STDAILY_ENGLISH.article_ref(rec["url_path"])
     return dt.date(ref.year, ref.month, ref.day or 1)
 
 
@@ -46,7 +47,7 @@ class first_articles_answer:
 
     def __call__(self, path: str) -> int | None:
         with self._lock:
-            if path not in self.paths and len(self.paths) < len(self.statuses) and site.article_ref(path):
+            if path not in self.paths and len(self.paths) < len(self.statuses) and STDAILY_ENGLISH.article_ref(path):
                 self.paths.append(path)
             return self.statuses[self.paths.index(path)] if path in self.paths else None
 
@@ -105,7 +106,8 @@ def test_stop_after_n_reads_exactly_n_list_pages_without_news_after_the_last_wit
     with FixtureServer(root) as server:
         result = run_stdcrawl("crawl", "--db", str(db), "--base-url", server.base_url, "--incremental",
                               "--recheck-days", "0", "--stop-after", str(stop_after), "--summary-json")
-        pages = [site.list_page_number(r.path) for r in server.requests if site.is_list_path(r.path)]
+        profile = STDAILY_ENGLISH
+        pages = [profile.list_page_number(r.path) for r in server.requests if profile.is_list_path(r.path)]
     summary = json.loads(result.stdout)
     assert summary["articles_new"] == 3
     # The new articles are on the first pages; every later page brings nothing new.

@@ -9,7 +9,8 @@ import sqlite3
 import subprocess
 import sys
 
-from stdcrawl import site, sitegen
+from stdcrawl import sitegen
+from stdcrawl.extract.site import STDAILY_ENGLISH
 from stdcrawl.fixture_server import FixtureServer
 
 from .conftest import FIXTURE_SITE, ROOT, manifest, run_stdcrawl
@@ -43,7 +44,7 @@ def run_on_terminal(args: list[str], timeout: float = 120, on_output=None) -> st
 def test_a_crawl_on_a_terminal_shows_progress_and_ends_with_a_summary(tmp_path):
     # Articles are held until a progress line has been printed: however fast
     # or slow the machine, the crawl is still running when the line is due.
-    gate = Gate(lambda path: site.article_ref(path) is not None)
+    gate = Gate(lambda path: STDAILY_ENGLISH.article_ref(path) is not None)
     with FixtureServer(FIXTURE_SITE) as server:
         server.before_answer = gate
         out = run_on_terminal(

@@ -29,7 +29,8 @@ from scrapy.settings import Settings
 from scrapy.utils.conf import build_component_list
 
 from stdcrawl.crawl import settings as default_settings
-from stdcrawl import site, sitegen
+from stdcrawl import sitegen
+from stdcrawl.extract.site import STDAILY_ENGLISH
 from stdcrawl.fixture_server import FixtureServer, LoggedRequest
 from stdcrawl.archive.reparse import decode_body, reparse, select_captures
 from stdcrawl.archive.store import Archive
@@ -278,7 +279,7 @@ def test_capture_sees_responses_before_decompression_and_redirects():
 def test_a_killed_crawl_never_leaves_a_row_without_its_record(tmp_path):
     root, db = tmp_path / "site", tmp_path / "a.db"
     sitegen.write_site(root, sitegen.synthetic_articles(300, seed=8, end=dt.date.today()))
-    gate = Gate(lambda path: site.article_ref(path) is not None, let_through=80)  # the crawl cannot finish
+    gate = Gate(lambda path: STDAILY_ENGLISH.article_ref(path) is not None, let_through=80)  # the crawl cannot finish
     with FixtureServer(root) as server:
         server.before_answer = gate
         cmd = [sys.executable, "-m", "stdcrawl", "crawl", "--db", str(db), "--base-url", server.base_url, "-q"]
