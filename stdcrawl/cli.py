@@ -2,7 +2,8 @@
 
 Each subcommand parses its options and calls one library function that the
 tests call too. Exit codes (README "Exit codes"): 0 success, 1 finished with
-failures, 2 usage or configuration error, 75 another run holds the lock.
+failures, 2 usage or configuration error, 3 the extraction health alarm (the
+site changed; `probe`: an unhealthy sample), 75 another run holds the lock.
 """
 
 from __future__ import annotations
@@ -28,6 +29,13 @@ def _non_negative_int(value: str) -> int:
         raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
     if number < 0:
         raise argparse.ArgumentTypeError(f"must be 0 or more: {value}")
+    return number
+
+
+def _positive_int(value: str) -> int:
+    number = _non_negative_int(value)
+    if number == 0:
+        raise argparse.ArgumentTypeError("must be 1 or more")
     return number
 
 
@@ -192,7 +200,8 @@ def cmd_reparse(args) -> int:
     from stdcrawl.archive.store import ArchiveError
 
     try:
-        report = reparse(resolve_db_path(args.db), since=args.since, article_id=args.article_id, dry_run=args.dry_run)
+        report = reparse(resolve_db_path(args.db), since=args.since, article_id=args.article_id, dry_run=args.dry_run,
+                         problems=args.problems)
     except LockHeld as exc:
         print(f"stdcrawl reparse: {exc}", file=sys.stderr)
         return EXIT_LOCKED
@@ -200,7 +209,8 @@ def cmd_reparse(args) -> int:
         print(f"stdcrawl reparse: {exc}", file=sys.stderr)
         return EXIT_USAGE
     print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) if args.json else report.format())
-    return EXIT_FAILURES if report.problems else EXIT_OK
+    left = (report.listed_problems or 0) - report.cleared_problems if not args.dry_run else 0
+    return EXIT_FAILURES if report.problems or left else EXIT_OK
 
 
 def cmd_warc_check(args) -> int:
@@ -215,6 +225,43 @@ def cmd_warc_check(args) -> int:
         return EXIT_USAGE
     print(report.format(), file=sys.stdout if report.ok else sys.stderr)
     return EXIT_OK if report.ok else EXIT_FAILURES
+
+
+def cmd_health(args) -> int:
+    from stdcrawl.research.healthreport import archive_health, format_text, render_html
+    from stdcrawl.archive.store import ArchiveError
+
+    try:
+        health = archive_health(resolve_db_path(args.db), runs=args.runs)
+    except ArchiveError as exc:
+        print(f"stdcrawl health: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.html:
+        try:
+            Path(args.html).write_text(render_html(health), encoding="utf-8")
+        except OSError as exc:
+            print(f"stdcrawl health: cannot write {args.html}: {exc.strerror}", file=sys.stderr)
+            return EXIT_USAGE
+        print(f"health page written to {args.html}", file=sys.stderr)
+    elif args.json:
+        print(json.dumps(health, ensure_ascii=False, indent=2))
+    else:
+        print(format_text(health))
+    return EXIT_OK
+
+
+def cmd_probe(args) -> int:
+    from stdcrawl.crawl.probe import probe_json, run_probe
+    from stdcrawl.crawl.runner import check_options, CrawlOptions
+
+    problem = check_options(CrawlOptions(db=Path("unused.db"), base_url=args.base_url))
+    if problem:
+        print(f"stdcrawl probe: {problem}", file=sys.stderr)
+        return EXIT_USAGE
+    report = run_probe(args.base_url, per_group=args.per_group, list_pages=args.list_pages, contact=args.contact,
+                       log_level="INFO" if args.verbose else "CRITICAL")
+    print(probe_json(report) if args.json else report.format())
+    return report.exit_code
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -242,6 +289,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-q", "--quiet", action="store_true", help="print nothing on success")
     p.add_argument("-v", "--verbose", action="store_true", help="Scrapy's INFO log on stderr")
     p.set_defaults(func=cmd_crawl)
+
+    p = sub.add_parser("health", help="extraction health over time: field coverage and articles per month, runs, templates")
+    _db_arg(p)
+    p.add_argument("--runs", type=_positive_int, default=10, help="how many recent runs to show (default 10)")
+    out = p.add_mutually_exclusive_group()
+    out.add_argument("--json", action="store_true", help="the data as JSON")
+    out.add_argument("--html", metavar="FILE", help="write a self-contained page with charts to FILE")
+    p.set_defaults(func=cmd_health)
+
+    p = sub.add_parser("probe", help="sample the site's pages and judge extraction, writing nothing (first contact)")
+    p.add_argument("--base-url", default=defaults.STDCRAWL_BASE_URL, help="site root (default: the live site)")
+    p.add_argument("--per-group", type=_positive_int, default=3, help="article pages per list and URL generation (default 3)")
+    p.add_argument("--list-pages", type=_positive_int, default=3, help="pages of each list to look through (default 3)")
+    p.add_argument("--contact", help="operator contact (URL or mailto:) added to the User-Agent")
+    p.add_argument("--json", action="store_true", help="the sample's table and verdict as JSON")
+    p.add_argument("-v", "--verbose", action="store_true", help="Scrapy's INFO log on stderr")
+    p.set_defaults(func=cmd_probe)
 
     p = sub.add_parser("demo", help="crawl the bundled fixture site offline into ./demo.db")
     p.add_argument("--db", help="archive file (default: ./demo.db)")
@@ -289,6 +353,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--since", help="only captures fetched on or after this day (YYYY-MM-DD)")
     p.add_argument("--article-id", help="only this article, e.g. g3-1925612")
     p.add_argument("--dry-run", action="store_true", help="write nothing; show field by field what would change")
+    p.add_argument("--problems", action="store_true",
+                   help="only the pages listed in extraction_problems; clears those that now extract well")
     p.add_argument("--json", action="store_true", help="the report as JSON")
     p.set_defaults(func=cmd_reparse)
 

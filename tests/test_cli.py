@@ -51,6 +51,17 @@ def test_extract_refuses_a_missing_file_and_a_non_article_url(tmp_path):
     assert empty.returncode == 2 and "not an article page" in empty.stderr
 
 
+def test_extract_refuses_a_list_or_error_page_at_an_article_url_with_the_reason():
+    from .conftest import FIXTURES
+
+    soft = [p for p in manifest()["pages"] if p["kind"] == "soft_404"]
+    assert soft
+    for page in soft:
+        result = run_stdcrawl("extract", str(FIXTURES / "site" / page["path"].lstrip("/")), "--url", page["live_url"])
+        assert result.returncode == 2 and not result.stdout, page["path"]
+        assert "not an article: the page is a" in result.stderr and "Traceback" not in result.stderr
+
+
 def test_stats_on_a_missing_archive_says_so(tmp_path):
     result = run_stdcrawl("stats", "--db", str(tmp_path / "none.db"))
     assert result.returncode == 2 and "no archive" in result.stderr

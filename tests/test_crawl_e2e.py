@@ -40,7 +40,7 @@ def test_a_full_crawl_archives_every_fixture_article_exactly_once(crawled):
     assert summaries[0]["articles_new"] == expected
     ids = {r[0] for r in con.execute("select article_id from articles")}
     reachable = set(MANIFEST["reachable_article_ids"])
-    for a, b in MANIFEST["duplicate_pairs"]:
+    for a, b in MANIFEST["duplicate_pairs"] + MANIFEST["near_duplicate_pairs"]:
         assert len({a, b} & ids) == 1, "one article for a G2/G3 pair"
         reachable -= {a, b}
     assert reachable <= ids
@@ -54,7 +54,53 @@ def test_the_g2_g3_duplicate_is_one_article_with_both_urls(crawled):
         assert len(owners) == 1
         urls = con.execute("select count(*) from article_urls where article_id = ?", [owners.pop()]).fetchone()[0]
         assert urls == 2
-    assert summaries[0]["duplicates"] == len(MANIFEST["duplicate_pairs"])
+    assert summaries[0]["duplicates"] == len(MANIFEST["duplicate_pairs"]) + len(MANIFEST["near_duplicate_pairs"])
+
+
+def test_a_lightly_edited_copy_is_one_article_with_both_urls_and_both_texts(crawled):
+    con, summaries, _ = crawled
+    [(a, b)] = MANIFEST["near_duplicate_pairs"]
+    [(kept,)] = con.execute("select article_id from articles where article_id in (?, ?)", [a, b]).fetchall()
+    copy = b if kept == a else a
+    urls = dict(con.execute("select url, relation from article_urls where article_id = ?", [kept]).fetchall())
+    golden = {i: json.loads(load_fixture(f"expected/{i}.json")) for i in (a, b)}
+    assert urls == {golden[kept]["canonical_url"]: "canonical", golden[copy]["canonical_url"]: "near_duplicate"}
+    versions = con.execute("select * from article_versions where article_id = ?", [kept]).fetchall()
+    assert [(v["kind"], v["url"], v["body"], json.loads(v["changed_fields"])) for v in versions] == [
+        ("copy", golden[copy]["canonical_url"], golden[copy]["body"], ["body"])]
+    assert golden[a]["body"] != golden[b]["body"]
+    assert summaries[0]["near_duplicates"] == 1 and summaries[1]["near_duplicates"] == 1
+
+
+def test_stories_that_share_a_title_and_a_day_stay_apart(crawled):
+    con, _, _ = crawled
+    for group in MANIFEST["same_title_groups"]:
+        rows = con.execute(
+            f"select article_id, title, substr(published_at, 1, 10) from articles where article_id in ({','.join('?' * len(group))})",
+            group,
+        ).fetchall()
+        assert sorted(r[0] for r in rows) == sorted(group)
+        assert len({r[1] for r in rows}) == 1 and len({r[2] for r in rows}) < len(rows)  # one title; a day shared
+        linked = con.execute(
+            f"select count(*) from article_urls where relation != 'canonical' and article_id in ({','.join('?' * len(group))})",
+            group,
+        ).fetchone()[0]
+        assert linked == 0
+
+
+def test_pages_at_article_urls_that_are_no_article_are_counted_and_never_stored(crawled):
+    con, summaries, _ = crawled
+    soft = [p for p in MANIFEST["pages"] if p["kind"] == "soft_404"]
+    assert len(soft) >= 3
+    for summary in summaries:
+        assert summary["not_an_article"] == len(soft)
+        assert summary["failure_reasons"]["dropped/not_an_article"] == len(soft)
+    for page in soft:
+        ref = site.article_ref(page["path"])
+        assert con.execute("select count(*) from articles where article_id = ?", [ref.article_id]).fetchone()[0] == 0
+        [(status,)] = con.execute(
+            "select distinct status from captures where canonical_url like ?", ["%" + page["path"]]).fetchall()
+        assert status == 200  # kept in the WARC as received
 
 
 def test_a_second_crawl_changes_no_count(crawled):
@@ -62,7 +108,9 @@ def test_a_second_crawl_changes_no_count(crawled):
     first, second = summaries
     assert second["articles_new"] == 0 and second["articles_updated"] == 0
     assert second["articles_unchanged"] == first["articles_new"]
-    assert con.execute("select count(*) from article_versions").fetchone()[0] == 0
+    assert con.execute("select count(*) from article_versions where kind = 'earlier'").fetchone()[0] == 0
+    copies = con.execute("select count(*) from article_versions where kind = 'copy'").fetchone()[0]
+    assert copies == len(MANIFEST["near_duplicate_pairs"])  # each copy's text once, not once a crawl
     assert con.execute("select count(*) from images").fetchone()[0] == sum(
         len(json.loads(load_fixture(p["expected"]))["images"])
         for p in MANIFEST["pages"]

@@ -85,7 +85,8 @@ def test_deleted_articles_are_restored_identically(db):
             assert {k: new[k] for k in same} == same, table
             for k in FETCH_TIMES & old.keys():  # the same fetch, by two clocks
                 assert abs(datetime.fromisoformat(new[k]) - datetime.fromisoformat(old[k])) <= timedelta(seconds=2)
-    assert query(db, "select count(*) from article_versions") == [(0,)]
+    assert query(db, "select count(*) from article_versions where kind = 'earlier'") == [(0,)]
+    assert query(db, "select count(*) from article_versions where kind = 'copy'") == [(1,)]  # the near-duplicate's text
     fts_after = query(db, "select rowid from articles_fts where articles_fts match 'rice OR satellite' order by rowid")
     assert fts_after == fts_before and fts_after
 
@@ -108,7 +109,7 @@ def test_dry_run_reports_exactly_the_field_a_selector_change_affects(db, monkeyp
     assert dict(applied.field_changes) == {"editor": len(editors)}
     assert dict(query(db, "select article_id, editor from articles where article_id in (%s)"
                       % ",".join("?" * len(editors)), list(editors))) == {k: v.split()[0] for k, v in editors.items()}
-    assert query(db, "select count(*) from article_versions") == [(0,)]  # the editor is not a versioned field
+    assert query(db, "select count(*) from article_versions where kind = 'earlier'") == [(0,)]  # the editor is not a versioned field
     assert dict(reparse(db, dry_run=True).field_changes) == {}
 
 
@@ -127,7 +128,7 @@ def test_a_body_change_is_applied_and_the_old_version_kept(db, monkeypatch):
                  % ",".join("?" * len(edited)), list(edited))
     for aid, body, editor in rows:
         assert editor == "" and body.startswith(edited[aid]) and re.search(r"\n\nEditor\s*[:：]", body)
-    versions = query(db, "select article_id, body, changed_fields, extractor_version from article_versions")
+    versions = query(db, "select article_id, body, changed_fields, extractor_version from article_versions where kind = 'earlier'")
     assert {v[0]: v[1] for v in versions} == edited  # the previous text, kept
     assert all({"body", "editor"} <= set(json.loads(v[2])) and v[3] for v in versions)
 
@@ -135,7 +136,7 @@ def test_a_body_change_is_applied_and_the_old_version_kept(db, monkeypatch):
     again = reparse(db)
     assert again.outcomes["updated"] == len(edited)
     assert dict(query(db, "select article_id, body from articles where editor != ''")) == edited
-    assert query(db, "select count(*) from article_versions") == [(2 * len(edited),)]
+    assert query(db, "select count(*) from article_versions where kind = 'earlier'") == [(2 * len(edited),)]
 
 
 def test_since_and_article_id_choose_the_captures(db):

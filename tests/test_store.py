@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from stdcrawl.archive.store import Archive, ArchiveError, resolve_db_path
+from stdcrawl.archive.store import SCHEMA_VERSION, Archive, ArchiveError, resolve_db_path
 
 
 def make_article(n: int = 1, **changes) -> dict:
@@ -202,7 +202,7 @@ def test_opening_a_v5_archive_keeps_the_shown_label_and_gives_one_stable_section
         a.db.execute("pragma user_version = 5")
     with Archive(path) as a:
         rows = {r["article_id"]: r for r in a.db.query("select * from articles order by article_id")}
-        assert a.db.execute("pragma user_version").fetchone()[0] == 6
+        assert a.db.execute("pragma user_version").fetchone()[0] == SCHEMA_VERSION
     assert [(r["section"], r["section_label"]) for r in rows.values()] == [
         ("Cooperation", "International Cooperation"), ("Cooperation", "Cooperation"), ("News", ""),
         ("International Cooperation", "International Cooperation")]

@@ -27,6 +27,7 @@ TESTSITE = replace(
     extra_start_paths=(),
     home_path="/index.html",
     generations=(("S1", re.compile(r"^/stories/(?P<y>\d{4})/(?P<m>\d{2})/(?P<d>\d{2})/(?P<id>[a-z0-9-]+)\.htm$")),),
+    article_href_hints=("/stories/",),
     list_path=re.compile(r"^/sections/\w+/index(?:-\d+)?\.html$"),
     list_page=re.compile(r"^(?P<family>/sections/\w+/index)(?:-(?P<n>\d+))?\.html$"),
     next_texts=frozenset({"older stories"}),

@@ -9,7 +9,10 @@ class Deduper:
     """One canonical URL, one story: tells which articles were already seen.
 
     Within a run by canonical URL and fingerprint; against the archive by the
-    fingerprint index (the same story under a G2 and a G3 URL).
+    fingerprint index (the same story under a G2 and a G3 URL). Lightly
+    edited copies (near_duplicates.py) are found when stored
+    (`Archive.near_duplicate_of`), where both the archive and the batch not
+    yet written are at hand.
     """
 
     def __init__(self, archive=None):

@@ -60,6 +60,9 @@ class ReparseReport:
     examples: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # field -> (article_id, change)
     problems: list[str] = field(default_factory=list)  # unreadable or corrupt captures
     seconds: float = 0.0
+    #: `--problems`: the pages listed in `extraction_problems` before, and those that now pass.
+    listed_problems: int | None = None
+    cleared_problems: int = 0
 
     @property
     def articles_per_second(self) -> float:
@@ -72,6 +75,8 @@ class ReparseReport:
             "field_changes": dict(self.field_changes), "examples": self.examples,
             "problems": self.problems, "seconds": round(self.seconds, 3),
             "articles_per_second": round(self.articles_per_second, 1),
+            **({"listed_problems": self.listed_problems, "cleared_problems": self.cleared_problems}
+               if self.listed_problems is not None else {}),
         }
 
     def format(self) -> str:
@@ -93,16 +98,22 @@ class ReparseReport:
         else:
             lines.append("no field changes")
         lines += [f"problem: {p}" for p in self.problems]
+        if self.listed_problems is not None:
+            lines.append(f"extraction problems: {self.listed_problems} listed, {self.cleared_problems} now pass and were "
+                         f"cleared, {self.listed_problems - self.cleared_problems} left (see extraction_problems)")
         return "\n".join(lines)
 
 
 def reparse(db_path: str | Path, since: str | None = None, article_id: str | None = None,
-            dry_run: bool = False, profile: SiteProfile = STDAILY_ENGLISH) -> ReparseReport:
+            dry_run: bool = False, problems: bool = False,
+            profile: SiteProfile = STDAILY_ENGLISH) -> ReparseReport:
     """Re-extract articles from their stored captures; write what changed unless `dry_run`.
 
     `since` (a date) limits it to captures fetched on or after it,
-    `article_id` to one article; `profile` is the site the archive is of
-    (stdaily.com's unless told). Raises ArchiveError (NoCaptures) when the
+    `article_id` to one article, `problems` to the pages listed in
+    `extraction_problems` (problems.py): each is re-extracted from its latest
+    capture and written, which clears the ones that now extract well;
+    `profile` is the site the archive is of (stdaily.com's unless told). Raises ArchiveError (NoCaptures) when the
     archive cannot be read, LockHeld when a crawl holds it, ValueError for a
     bad `since`.
     """
@@ -126,7 +137,11 @@ def reparse(db_path: str | Path, since: str | None = None, article_id: str | Non
         with Archive(db_path, readonly=dry_run) as archive, WarcReader(db_path.resolve().parent) as reader:
             if "captures" not in archive.db.table_names():
                 raise NoCaptures(f"{db_path} has no captures: it was made before WARC capture")
-            _run(archive, reader, select_captures(archive, since_iso, article_id), report, profile)
+            if problems:
+                _reparse_problems(archive, reader, report, profile)
+            else:
+                archive.protect_better = False  # the operator applies this extractor on purpose
+                _run(archive, reader, select_captures(archive, since_iso, article_id), report, profile)
     finally:
         if lock:
             lock.release()
@@ -150,8 +165,26 @@ def select_captures(archive: Archive, since_iso: str | None = None, article_id: 
     return [dict(r) for r in archive.db.query(sql, params)]
 
 
+def _reparse_problems(archive: Archive, reader: WarcReader, report: ReparseReport,
+                      profile: SiteProfile = STDAILY_ENGLISH) -> None:
+    """Re-extract exactly the pages in `extraction_problems` and count the ones that leave it."""
+    listed = [r[0] for r in archive.db.execute("select url from extraction_problems")]
+    report.listed_problems = len(listed)
+    captures = [dict(r) for r in archive.db.query(
+        """select c.* from captures c join (
+               select max(capture_id) as capture_id from captures
+               where status = 200 and payload_length > 0
+                 and canonical_url in (select url from extraction_problems)
+               group by canonical_url
+           ) latest using (capture_id) order by c.capture_id""")]
+    _run(archive, reader, captures, report, profile, rewrite=True)
+    if not report.dry_run:
+        left = archive.db.execute("select count(*) from extraction_problems").fetchone()[0]
+        report.cleared_problems = len(listed) - left
+
+
 def _run(archive: Archive, reader: WarcReader, captures: list[dict], report: ReparseReport,
-         profile: SiteProfile = STDAILY_ENGLISH) -> None:
+         profile: SiteProfile = STDAILY_ENGLISH, rewrite: bool = False) -> None:
     deduper = Deduper(archive)
     batch: list[dict] = []
     batch_crawl = None
@@ -180,17 +213,23 @@ def _run(archive: Archive, reader: WarcReader, captures: list[dict], report: Rep
                 continue  # already recorded as a URL of its twin
         else:
             stored = stored_article(archive, article["article_id"])
+            if stored is None and archive.known_article_url(article["canonical_url"]):
+                report.outcomes["duplicate"] += 1  # a near-duplicate copy, kept with its twin
+                continue
             if stored is not None:
                 article = keep_inferred_section(article, stored["section"], stored["section_dir"], stored["extraction_notes"])
             changes = diff_article(stored, article) if stored else {}
-            report.outcomes["new" if stored is None else "updated" if set(changes) - {"extractor_version"}
-                            else "unchanged"] += 1
+            if stored is None and archive.near_duplicate_of(article, batch) is not None:
+                report.outcomes["duplicate"] += 1  # a lightly edited copy: the store keeps it with its twin
+            else:
+                report.outcomes["new" if stored is None else "updated" if set(changes) - {"extractor_version"}
+                                else "unchanged"] += 1
             for name, change in changes.items():
                 report.field_changes[name] += 1
                 examples = report.examples.setdefault(name, [])
                 if len(examples) < EXAMPLES_PER_FIELD:
                     examples.append((article["article_id"], change))
-            if stored is not None and not changes:
+            if stored is not None and not changes and not rewrite:
                 continue  # nothing to write: the stored row is what this extractor gives
         if report.dry_run:
             continue

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import sqlite_utils
 
+from stdcrawl.archive import problems
+from stdcrawl.archive.near_duplicates import title_key
 from stdcrawl.extract.site import STDAILY_ENGLISH
 
 
@@ -153,6 +155,43 @@ def _split_section_label(db: sqlite_utils.Database) -> None:
         )
 
 
+def _create_health(db: sqlite_utils.Database) -> None:
+    """`run_health`, `extraction_problems`, `articles.template`, the run's health verdict in `crawls`."""
+    for table, column in (("articles", "template"), ("crawls", "health_status"), ("crawls", "health")):
+        if column not in db[table].columns_dict:  # like the other migrations: safe to run twice
+            db[table].add_column(column, str)
+    db["articles"].create_index(["template"], if_not_exists=True)
+    db["run_health"].create(
+        {"crawl_id": int, "grouping": str, "group_key": str, "field": str, "articles": int, "present": int,
+         "plausible": int, "body_median": float},
+        pk=("crawl_id", "grouping", "group_key", "field"), if_not_exists=True,
+    )
+    problems.create_table(db)
+
+
+def _add_near_duplicates(db: sqlite_utils.Database) -> None:
+    """Near-duplicate copies (near_duplicates.py): `articles.title_key` (indexed with
+    `published_at`: the lookup of candidates), `article_versions.url` and `.kind` (`earlier` text
+    or a `copy` at another URL). Existing rows are filled in; running it
+    twice changes nothing."""
+    if "title_key" not in db["articles"].columns_dict:
+        db["articles"].add_column("title_key", str)
+    db.conn.executemany(
+        "update articles set title_key = ? where article_id = ?",
+        [(title_key(title), aid)
+         for aid, title in db.execute("select article_id, title from articles where title_key is null")],
+    )
+    db["articles"].create_index(["title_key", "published_at"], if_not_exists=True)
+    for column in ("url", "kind"):
+        if column not in db["article_versions"].columns_dict:
+            db["article_versions"].add_column(column, str)
+    db.execute(
+        """update article_versions set kind = 'earlier',
+               url = (select canonical_url from articles a where a.article_id = article_versions.article_id)
+           where kind is null"""
+    )
+
+
 #: The schema's history: (version, migration). A new table or column is a new
 #: entry here and a line at the top of CHANGELOG.md.
 MIGRATIONS = [
@@ -162,5 +201,7 @@ MIGRATIONS = [
     (4, _create_list_items),  # which list showed which article (section inference)
     (5, _add_site),  # which site profile an article comes from (issue 10)
     (6, _split_section_label),  # section_label as shown; section stable per directory (issue 11)
+    (7, _create_health),  # field health per run, template signatures, extraction problems (issue 12)
+    (11, _add_near_duplicates),  # near-duplicate copies merged into one article (issue 11)
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]

@@ -26,10 +26,11 @@ from pathlib import Path
 import sqlite_utils
 
 from stdcrawl import EXTRACTOR_VERSION
-from stdcrawl.archive import dbfile
+from stdcrawl.archive import dbfile, near_duplicates
 from stdcrawl.extract.items import VERSIONED_FIELDS
 from stdcrawl.extract.normalize import utc_now
 from stdcrawl.extract.site import STDAILY_ENGLISH, SiteProfile, url_path
+from stdcrawl.archive import problems
 from stdcrawl.archive.captures import CapturesIndex
 from stdcrawl.archive.schema import MIGRATIONS, SCHEMA_VERSION  # noqa: F401  (imported from here)
 from stdcrawl.archive.state import CrawlState, _json
@@ -86,6 +87,11 @@ class Archive(CrawlState, CapturesIndex):
     `state.py`, the captures index `captures.py`, the schema and its
     migrations `schema.py`.
     """
+
+    #: Keep a stored article over a re-fetched page that extracts worse
+    #: (problems.worse_than). A plain `stdcrawl reparse` turns it off: there
+    #: the operator applies a changed extractor on purpose (after `--dry-run`).
+    protect_better = True
 
     def __init__(self, path: str | Path, *, readonly: bool = False, verify: bool = True):
         """Open (or create) the archive; `readonly` never writes (stdcrawl.archive.dbfile says how).
@@ -212,13 +218,17 @@ class Archive(CrawlState, CapturesIndex):
     # --- writes ----------------------------------------------------------------------
 
     def write_batch(self, articles: Iterable[dict], fetches: Iterable[dict], crawl_id: int | None,
-                    captures: Iterable[dict] = (), list_items: Iterable[dict] = ()) -> dict:
-        """Store articles, URL fetch records, WARC capture rows and list
-        memberships (list_url, article_url, position, seen_at) in one transaction.
+                    captures: Iterable[dict] = (), list_items: Iterable[dict] = (),
+                    problem_rows: Iterable[dict] = ()) -> dict:
+        """Store articles, URL fetch records, WARC capture rows, list
+        memberships (list_url, article_url, position, seen_at) and
+        `extraction_problems` rows (problems.py) in one transaction.
 
-        Returns counts: new, updated, unchanged, duplicate.
+        Returns counts: new, updated, unchanged, duplicate, near_duplicate
+        (a lightly edited copy kept with its story), protected (a worse
+        extraction that left the stored article as it was).
         """
-        counts = {"new": 0, "updated": 0, "unchanged": 0, "duplicate": 0}
+        counts = {"new": 0, "updated": 0, "unchanged": 0, "duplicate": 0, "near_duplicate": 0, "protected": 0}
         with self.db.atomic():
             new_rows: dict[str, dict] = {}  # new articles, inserted together below
             for article in articles:
@@ -234,6 +244,7 @@ class Archive(CrawlState, CapturesIndex):
                        position = excluded.position, last_seen_at = excluded.last_seen_at""",
                 list_items,
             )
+            self.db.conn.executemany(problems.UPSERT_SQL, problem_rows)
         return counts
 
     def _store_article(self, a: dict, crawl_id: int | None, new_rows: dict[str, dict] | None = None) -> str:
@@ -248,6 +259,11 @@ class Archive(CrawlState, CapturesIndex):
             self._insert_articles(list(new_rows.values()))
             new_rows.clear()
         existing = self._row("select * from articles where article_id = ?", a["article_id"])
+        if existing is None:
+            copy_of = self._copy_owner(a) or self.near_duplicate_of(a, (new_rows or {}).values())
+            if copy_of is not None:
+                self._keep_copy(a, copy_of, crawl_id, now)
+                return "near_duplicate"
         row = {
             "article_id": a["article_id"], "canonical_url": a["canonical_url"], "url": a["url"],
             "generation": a["generation"], "section": a["section"], "section_label": a.get("section_label", ""),
@@ -259,10 +275,11 @@ class Archive(CrawlState, CapturesIndex):
             "authors_text": "; ".join(a["authors"]), "body": a["body"], "editor": a["editor"],
             "word_count": a["word_count"], "image_count": len(a["images"]),
             "images_json": _json(a["images"]), "extraction_notes": _json(a["extraction_notes"]),
-            "content_hash": content_hash(a), "fingerprint": fp,
+            "content_hash": content_hash(a), "fingerprint": fp, "title_key": near_duplicates.title_key(a["title"]),
             "extractor_version": a.get("extractor_version", EXTRACTOR_VERSION),
             "fetched_at": a["fetched_at"], "last_seen_at": now, "crawl_id": crawl_id,
             "site": a.get("site", STDAILY_ENGLISH.name),
+            "template": a.get("template") or None,
         }
         if existing is None:
             row.update(first_seen_at=now, last_changed_at=now)
@@ -278,6 +295,12 @@ class Archive(CrawlState, CapturesIndex):
             if kept is not a:
                 row.update(section=kept["section"], section_dir=kept["section_dir"],
                            extraction_notes=_json(kept["extraction_notes"]))
+            lost = problems.worse_than(existing, row) if self.protect_better else []
+            if lost:  # keep the better stored article; the page stays in the WARC and is listed
+                db.conn.execute(problems.UPSERT_SQL, problems.problem_row(
+                    a, crawl_id, "worse_than_stored", "lost: " + ", ".join(lost), now))
+                db.conn.execute("update articles set last_seen_at = ? where article_id = ?", [now, a["article_id"]])
+                return "protected"
             changed = [c for c in COMPARED_COLUMNS if existing[c] != row[c]]
             versioned = [c for c in VERSIONED_FIELDS if existing[c] != row[c]]
             if versioned:
@@ -287,6 +310,7 @@ class Archive(CrawlState, CapturesIndex):
                         "title": existing["title"], "body": existing["body"], "authors": existing["authors"],
                         "published_at": existing["published_at"], "content_hash": existing["content_hash"],
                         "extractor_version": existing["extractor_version"], "changed_fields": _json(changed),
+                        "url": existing["canonical_url"], "kind": "earlier",
                     }
                 )
             if changed or existing["extractor_version"] != row["extractor_version"]:
@@ -295,7 +319,8 @@ class Archive(CrawlState, CapturesIndex):
                 outcome = "updated" if changed else "unchanged"
             else:
                 db["articles"].update(
-                    a["article_id"], {"last_seen_at": now, "fetched_at": a["fetched_at"], "url": a["url"], "crawl_id": crawl_id}
+                    a["article_id"], {"last_seen_at": now, "fetched_at": a["fetched_at"], "url": a["url"],
+                                      "crawl_id": crawl_id, "template": row["template"]}
                 )
                 outcome = "unchanged"
         aid = a["article_id"]
@@ -312,7 +337,64 @@ class Archive(CrawlState, CapturesIndex):
              for i, rel in enumerate(a["related"])],
         )
         self._alias(a["canonical_url"], aid, "canonical", now)
+        if a.get("anchors_missing"):
+            conn.execute(problems.UPSERT_SQL, problems.problem_row(a, crawl_id, "anchors_missing", "no Source line", now))
+        else:
+            conn.execute("delete from extraction_problems where url = ?", [a["canonical_url"]])
         return outcome
+
+    def near_duplicate_of(self, a: dict, pending: Iterable[dict] = ()) -> dict | None:
+        """The article of the same site, stored or among `pending` (articles or
+        rows not yet written), that `a` is a lightly edited copy of
+        (near_duplicates.py), or None. Candidates share its normalized title
+        and day: one range of the (title_key, published_at) index, a handful
+        of rows at most."""
+        day = near_duplicates.day_of(a.get("published_at"), a.get("published_precision"))
+        if day is None:
+            return None
+        key = near_duplicates.title_key(a["title"])
+        site = a.get("site", STDAILY_ENGLISH.name)
+        candidates = list(self.db.query(
+            """select article_id, canonical_url, title, body, authors, published_at, published_precision,
+                      content_hash, extractor_version
+               from articles where title_key = ? and published_at between ? and ? and site = ?""",
+            [key, day, day + "Z", site],  # every ISO time of that day sorts between these
+        ))
+        candidates += [r for r in pending
+                       if (r["published_at"] or "")[:10] == day and near_duplicates.title_key(r["title"]) == key
+                       and r.get("site", STDAILY_ENGLISH.name) == site]
+        best = near_duplicates.best_copy(a, candidates)
+        if best is None:
+            return None
+        return next(c for c in candidates if c["article_id"] == best[0])
+
+    def _copy_owner(self, a: dict) -> dict | None:
+        """The article `a`'s URL already leads to as a copy: once a copy, always
+        one, even after its story was corrected out of resemblance."""
+        return self._row(
+            """select a.article_id, a.title, a.body from article_urls u join articles a on a.article_id = u.article_id
+               where u.url = ? and u.article_id != ?""",
+            a["canonical_url"], a["article_id"],
+        )
+
+    def _keep_copy(self, a: dict, twin: dict, crawl_id: int | None, now: str) -> None:
+        """A near-duplicate copy: its URL leads to `twin`, its text is kept in
+        `article_versions` (kind `copy`) unless that same text is there already."""
+        self._alias(a["canonical_url"], twin["article_id"], "near_duplicate", now)
+        digest = content_hash(a)
+        seen = self.db.execute(
+            "select 1 from article_versions where article_id = ? and url = ? and content_hash = ? limit 1",
+            [twin["article_id"], a["canonical_url"], digest],
+        ).fetchone()
+        if seen:
+            return
+        mine = {"title": a["title"], "body": a["body"], "authors": _json(a["authors"]), "published_at": a["published_at"]}
+        self.db["article_versions"].insert({
+            "article_id": twin["article_id"], "replaced_at": now, "crawl_id": crawl_id, **mine,
+            "content_hash": digest, "extractor_version": a.get("extractor_version", EXTRACTOR_VERSION),
+            "changed_fields": _json([k for k in VERSIONED_FIELDS if mine[k] != twin[k]]),
+            "url": a["canonical_url"], "kind": "copy",
+        })
 
     def _insert_articles(self, rows: list[dict]) -> None:
         """New article rows (same keys), many to a statement.

@@ -24,7 +24,7 @@ group by author.value order by articles desc, author""",
     "changed_articles": """
 select a.article_id, a.title, a.section, a.published_at, count(v.version_id) as versions,
        min(v.replaced_at) as first_changed_at, max(v.replaced_at) as last_changed_at, a.canonical_url
-from articles a join article_versions v on v.article_id = a.article_id
+from articles a join article_versions v on v.article_id = a.article_id and v.kind = 'earlier'
 group by a.article_id order by last_changed_at desc""",
     # One light row per article with its year, for browsing and faceting;
     # `rowid` is the article's rowid in `articles` and `articles_fts`, so the

@@ -20,9 +20,13 @@ from scrapy.exceptions import CloseSpider, NotConfigured
 from scrapy.utils.defer import deferred_from_coro
 from twisted.internet import task
 
+from stdcrawl.archive import drift, problems
 from stdcrawl.archive.lock import LockHeld, LockUnsupported, RunLock
 from stdcrawl.archive.store import Archive, ArchiveError, resolve_db_path
+from stdcrawl.clock import get_clock
 from stdcrawl.crawl.profile import site_profile
+from stdcrawl.extract.health import HealthTally
+from stdcrawl.extract.normalize import utc_now
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +54,11 @@ class ArchiveRun:
         self.deferred_fetches: list[dict] = []  # list pages: written only if the run completes
         self.pending_list_items: list[dict] = []  # which list page showed which article
         self.pending_captures: list[dict] = []  # `captures` rows of WARC records (capture.py)
+        self.pending_problems: list[dict] = []  # `extraction_problems` rows of pages that gave no article
+        # the run's field health, judged at the end against the archive's history (archive/drift.py)
+        self.health = HealthTally(settings.getint("STDCRAWL_HEALTH_BODY_FLOOR"), self.site)
+        self.thresholds = health_thresholds(settings)
+        self.known_templates: set[str] = set()
         self.warc = None  # the run's WarcWriter (capture.py): synced before each batch, closed at the end
         self._flusher = None
         self.failed_to_open: str | None = None
@@ -93,6 +102,7 @@ class ArchiveRun:
         }
         self.previous_complete = self.archive.last_run_complete()
         self.first_run = self.archive.count("crawls") == 0
+        self.known_templates = drift.known_templates(self.archive.db)
         base_url = settings.get("STDCRAWL_BASE_URL") or self.site.live_base_url
         self.crawl_id = self.archive.begin_crawl(self.mode, base_url, args)
         self.crawler.stats.set_value(f"{STAT}/crawl_id", self.crawl_id)
@@ -103,6 +113,8 @@ class ArchiveRun:
     # --- batched writes ---------------------------------------------------------
 
     def add_article(self, article: dict) -> None:
+        if not article.get("duplicate_of"):
+            self.health.add(article)
         self.pending_articles.append(article)
         if len(self.pending_articles) >= self.batch_size:
             self.flush()
@@ -116,24 +128,30 @@ class ArchiveRun:
             for i, url in enumerate(article_urls)
         )
 
+    def add_problem(self, article: dict, reason: str) -> None:
+        """A page that gave no article (ExtractPipeline): counted and listed in `extraction_problems`."""
+        self.health.add_unreadable(article)
+        self.pending_problems.append(problems.problem_row(article, self.crawl_id, reason, "", utc_now()))
+
     def add_capture(self, capture: dict) -> None:
         self.pending_captures.append(capture)
 
     def flush(self) -> None:
         if self.archive is None or not (
             self.pending_articles or self.pending_fetches or self.pending_captures or self.pending_list_items
+            or self.pending_problems
         ):
             return
         if self.store_error:
             return
         articles, fetches, captures = self.pending_articles, self.pending_fetches, self.pending_captures
-        list_items = self.pending_list_items
+        list_items, problem_rows = self.pending_list_items, self.pending_problems
         self.pending_articles, self.pending_fetches, self.pending_captures = [], [], []
-        self.pending_list_items = []
+        self.pending_list_items, self.pending_problems = [], []
         try:
             if captures and self.warc is not None:
                 self.warc.sync()  # the records are on disk before the rows pointing at them commit
-            counts = self.archive.write_batch(articles, fetches, self.crawl_id, captures, list_items)
+            counts = self.archive.write_batch(articles, fetches, self.crawl_id, captures, list_items, problem_rows)
         except (sqlite3.Error, OSError) as exc:
             # The batch's transaction rolled back: nothing half-written. A crawl
             # that cannot store stops rather than fetching for nothing; the next
@@ -171,9 +189,13 @@ class ArchiveRun:
             if reason == "finished":
                 self.pending_fetches.extend(self.deferred_fetches)
             self.flush()
+            report = None
             if not self.store_error:
                 self.crawler.stats.set_value(f"{STAT}/sections_from_list", self.archive.infer_sections(self.site))
+                report = self._assess_health()
             summary = run_summary(self.crawler.stats.get_stats(), reason)
+            if report is not None:
+                apply_health(summary, report)
             self.crawler.stats.set_value(f"{STAT}/summary", summary)
             try:
                 self.archive.finish_crawl(
@@ -182,6 +204,7 @@ class ArchiveRun:
                     exit_code=summary["exit_code"],
                     **{k: summary[k] for k in RUN_COLUMNS},
                     stats={k: v for k, v in self.crawler.stats.get_stats().items() if k != f"{STAT}/summary"},
+                    **(drift.crawls_columns(report) if report is not None else {}),
                 )
             except sqlite3.Error as exc:  # the summary still reaches the operator
                 logger.error("could not record the run in crawls: %s", exc)
@@ -192,14 +215,46 @@ class ArchiveRun:
             if self.lock:
                 self.lock.release()
 
+    def _assess_health(self):
+        """The run's field health against the archive's history (archive/drift.py), or None if it cannot be had."""
+        try:
+            return drift.assess_run(
+                self.archive, self.crawl_id, self.health, self.known_templates, self.thresholds,
+                protected=self.crawler.stats.get_value(f"{STAT}/articles/protected", 0),
+                today=get_clock().today(self.site.timezone),
+            )
+        except sqlite3.Error as exc:  # health is a report on the run, never a reason to lose it
+            logger.error("could not assess the run's extraction health: %s", exc)
+            return None
+
+
+def health_thresholds(settings) -> drift.Thresholds:
+    """The drift alarm's thresholds from the STDCRAWL_HEALTH_* settings."""
+    return drift.Thresholds(
+        min_articles=settings.getint("STDCRAWL_HEALTH_MIN_ARTICLES"),
+        history_runs=settings.getint("STDCRAWL_HEALTH_HISTORY_RUNS"),
+        drop_ratio=settings.getfloat("STDCRAWL_HEALTH_DROP_RATIO"),
+        max_p=settings.getfloat("STDCRAWL_HEALTH_MAX_P"),
+        max_worse=settings.getint("STDCRAWL_HEALTH_MAX_WORSE"),
+        silent_days=settings.getint("STDCRAWL_HEALTH_SILENT_DAYS"),
+    )
+
+
+def apply_health(summary: dict, report) -> None:
+    """Put the health verdict in the summary; an alarm takes exit code 3 (EXIT_SITE_CHANGED)."""
+    summary["health"] = report.to_dict()
+    if report.status == "alarm" and summary["exit_code"] in (EXIT_OK, EXIT_FAILURES):
+        summary["status"], summary["exit_code"] = "health_alarm", EXIT_SITE_CHANGED
+
 
 RUN_COLUMNS = (
     "requests", "responses", "list_pages", "articles_new", "articles_updated", "articles_unchanged",
     "articles_failed", "duplicates", "dropped", "bad_pages", "complete", "status_counts", "failure_reasons",
 )
 
-#: Exit codes of `stdcrawl crawl` (README "Exit codes").
+#: Exit codes of `stdcrawl crawl` (README "Exit codes"); 3: the extraction health alarm (archive/drift.py).
 EXIT_OK, EXIT_FAILURES, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 75
+EXIT_SITE_CHANGED = 3
 
 
 def run_summary(stats: dict, reason: str) -> dict:
@@ -241,9 +296,13 @@ def run_summary(stats: dict, reason: str) -> dict:
         "articles_new": stats.get(f"{STAT}/articles/new", 0),
         "articles_updated": stats.get(f"{STAT}/articles/updated", 0),
         "articles_unchanged": stats.get(f"{STAT}/articles/unchanged", 0) + stats.get(f"{STAT}/articles/not_modified", 0),
+        "articles_protected": stats.get(f"{STAT}/articles/protected", 0),
         "articles_failed": articles_failed,
-        "duplicates": stats.get(f"{STAT}/articles/duplicate", 0) + stats.get(f"{STAT}/dropped_duplicate", 0),
+        "duplicates": stats.get(f"{STAT}/articles/duplicate", 0) + stats.get(f"{STAT}/dropped_duplicate", 0)
+        + stats.get(f"{STAT}/articles/near_duplicate", 0),
+        "near_duplicates": stats.get(f"{STAT}/articles/near_duplicate", 0),  # lightly edited copies (archive/near_duplicates.py)
         "dropped": sum(dropped.values()),
+        "not_an_article": dropped.get("not_an_article", 0),  # soft 404s: pages at article URLs that are no article
         "bad_pages": bad_pages,
         "complete": int(reason == "finished" and not stats.get(f"{STAT}/list_failed", 0)),
         "status_counts": status_counts,

@@ -22,16 +22,19 @@ class ExtractPipeline:
     """Raw page fields → a normalized, validated article (`extract.page.article_from_raw`).
 
     Counts the article's extraction notes; drops, counts and logs an article
-    without URL, id, title or body.
+    without URL, id, title or body, and a page that is no article (a soft 404);
+    lists a dropped article's page in `extraction_problems` (archive/problems.py)
+    when the run extension is on.
     """
 
-    def __init__(self, stats, profile):
+    def __init__(self, stats, profile, run: ArchiveRun | None = None):
         self.stats = stats
         self.profile = profile
+        self.run = run
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler.stats, site_profile(crawler.settings))
+        return cls(crawler.stats, site_profile(crawler.settings), crawler.get_extension(ArchiveRun))
 
     def process_item(self, item):
         if item.get("kind") != "raw_article":
@@ -41,7 +44,13 @@ class ExtractPipeline:
             self.stats.inc_value(f"{STAT}/notes/{note}")
         if reason:
             self.stats.inc_value(f"{STAT}/dropped/{reason}")
-            logger.warning("dropped %s: %s", article.get("url"), reason)
+            if reason == "not_an_article":  # a soft 404: kept in the WARC, never stored (issue 11)
+                logger.warning("%s is not an article: the page is %s; the archive keeps what it had",
+                               article.get("url"), article["not_an_article"])
+            else:
+                logger.warning("dropped %s: %s", article.get("url"), reason)
+            if self.run is not None and article.get("article_id"):
+                self.run.add_problem(article, reason)
             raise DropItem(f"{reason}: {article.get('url')}")
         return article
 

@@ -199,7 +199,9 @@ def summary_line(summary: dict) -> str:
         + (f"; failures: {reasons}" if reasons else "")
         + (f"; WARC +{summary['warc_bytes']:,} bytes ({summary.get('warc_responses', 0)} responses, "
            f"{summary.get('warc_revisits', 0)} revisits)" if summary.get("warc_bytes") else "")
+        + (f"; {summary['articles_protected']} kept over worse extractions" if summary.get("articles_protected") else "")
         + (f"; {summary['message']}" if summary.get("message") else "")
+        + (f"; {summary['health']['line']}" if summary.get("health") else "")
     )
 
 

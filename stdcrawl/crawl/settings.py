@@ -120,3 +120,19 @@ TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"
 #: Log dropped and scraped items by URL, not by their whole text.
 LOG_FORMATTER = "stdcrawl.crawl.logformatter.StdcrawlLogFormatter"
+
+# Extraction health and the drift alarm (extract/health.py, archive/drift.py; README "When the site changes").
+#: A body shorter than this (characters) is not a plausible article body.
+STDCRAWL_HEALTH_BODY_FLOOR = 300
+#: A group of fewer pages (a URL generation in one run, a run's history) is not judged.
+STDCRAWL_HEALTH_MIN_ARTICLES = 10
+#: The "usual" share of a field pools this many previous runs.
+STDCRAWL_HEALTH_HISTORY_RUNS = 10
+#: A field alarms when its share falls to at most this fraction of the usual share…
+STDCRAWL_HEALTH_DROP_RATIO = 0.5
+#: …and the usual share would give so few pages with less than this probability (no alarm by chance).
+STDCRAWL_HEALTH_MAX_P = 0.001
+#: This many re-fetched pages extracting worse than the stored articles is an alarm (fewer: a notice).
+STDCRAWL_HEALTH_MAX_WORSE = 3
+#: A section with articles most weeks that yields none for this many days is an alarm.
+STDCRAWL_HEALTH_SILENT_DAYS = 14

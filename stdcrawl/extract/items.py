@@ -37,6 +37,8 @@ class RawArticle(TypedDict, total=False):
     editor_raw: str
     encoding_recovered: bool
     section_hint: str  # section of the list page that linked the article
+    not_an_article: str | None  # why the page is no article (a soft 404, page_kind.py), or None
+    template: str  # the page's template signature (signature.py)
 
 
 class Article(TypedDict):

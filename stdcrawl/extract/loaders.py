@@ -55,7 +55,7 @@ class Block:
     captionish: bool = False
     images: list[str] = field(default_factory=list)
     links: list[tuple[str, str]] = field(default_factory=list)  # (href, text)
-    el: object = None  # the element that opened the block (its box on the page)
+    el: object = None  # the element that opened the block (its box on the page; template signatures)
 
 
 def _flat(text: str) -> str:
@@ -193,6 +193,10 @@ class ArticleLoader:
         self.url = url
         self.site = profile
         self.blocks = text_layout(selector.root, profile)
+        #: The elements holding the title, the Source line and the body's first
+        #: text (None when not found), set by `load` (signature.py hashes their paths).
+        self.anchors: tuple = (None, None, None)
+        self.page_title = ""  # the whole <title>, site name and all (page_kind.py reads it)
 
     def load(self) -> RawArticle:
         blocks = self.blocks
@@ -226,6 +230,8 @@ class ArticleLoader:
         if related_i is None:  # a "Top News" box placed before the article
             related_i = next((i for i in range(start) if is_heading_anchor(blocks[i], p)), None)
         crumb = p.breadcrumb_anchor.match(blocks[crumb_i].text).group("crumbs") if crumb_i is not None else None
+        body_i = next((i for i in range(start, end) if not blocks[i].images), None)
+        self.anchors = tuple(blocks[i].el if i is not None else None for i in (title_i, src_i, body_i))
         return RawArticle(
             kind="raw_article",
             url=self.url,
@@ -247,6 +253,7 @@ class ArticleLoader:
         if el is None:
             el = root.find(".//title")
         title = _flat(_STRING(el)) if el is not None else ""
+        self.page_title = title
         if not title:
             return ""
         title = self.site.title_suffix.sub("", title)

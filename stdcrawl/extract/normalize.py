@@ -330,4 +330,5 @@ def normalize_article(raw: dict, profile: SiteProfile = STDAILY_ENGLISH) -> dict
         "word_count": word_count(body),
         "extraction_notes": sorted(notes),
         "fetched_at": raw.get("fetched_at") or utc_now(),
+        "template": raw.get("template") or "",  # signature.py; not a golden field
     }

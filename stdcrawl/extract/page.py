@@ -1,8 +1,9 @@
 """One page → one article, outside or inside a crawl.
 
-The one extraction sequence: the loader's raw fields (`raw_article`) →
-normalized (`normalize_article`) → stamped with the extractor version →
-validated (`validate_article`). The crawl's pipeline, `stdcrawl extract` and
+The one extraction sequence: the loader's raw fields (`raw_article`, with
+`not_an_article`: why the page is no article at all, page_kind.py) → a page
+that is no article stops here → normalized (`normalize_article`) → stamped
+with the extractor version → validated (`validate_article`). The crawl's pipeline, `stdcrawl extract` and
 `stdcrawl reparse` all call `article_from_raw`, so a page gives the same
 fields however it arrives.
 """
@@ -14,9 +15,12 @@ from parsel import Selector
 from stdcrawl import EXTRACTOR_VERSION
 from stdcrawl.extract import site
 from stdcrawl.extract.decode import page_text
+from stdcrawl.extract.health import anchors_missing
 from stdcrawl.extract.items import RawArticle
 from stdcrawl.extract.loaders import ArticleLoader, recover_encoding
 from stdcrawl.extract.normalize import normalize_article, utc_now
+from stdcrawl.extract.page_kind import not_an_article
+from stdcrawl.extract.signature import template_signature
 from stdcrawl.extract.site import STDAILY_ENGLISH, SiteProfile
 from stdcrawl.extract.validate import validate_article
 
@@ -27,7 +31,8 @@ class NotAnArticle(ValueError):
 
 def raw_article(text: str, body: bytes, url: str, selector: Selector | None = None,
                 profile: SiteProfile = STDAILY_ENGLISH) -> RawArticle:
-    """The loader's raw fields of an article page (wrong encodings recovered).
+    """The loader's raw fields of an article page (wrong encodings recovered),
+    with `not_an_article`: why the page is no article (page_kind.py), or None.
 
     `selector`: the page already parsed (a Scrapy response's), so it is not parsed twice.
     """
@@ -37,7 +42,10 @@ def raw_article(text: str, body: bytes, url: str, selector: Selector | None = No
         text = recovered
     if selector is None:
         selector = Selector(text=text, type="html", base_url=url)
-    raw = ArticleLoader(selector, url, profile).load()
+    loader = ArticleLoader(selector, url, profile)
+    raw = loader.load()
+    raw["template"] = template_signature(loader.anchors)
+    raw["not_an_article"] = not_an_article(loader.blocks, raw, profile, loader.page_title)
     raw["encoding_recovered"] = recovered is not None
     raw["fetched_at"] = utc_now()
     return raw
@@ -50,10 +58,17 @@ def raw_from_response(response, profile: SiteProfile = STDAILY_ENGLISH) -> RawAr
 
 def article_from_raw(raw: RawArticle, profile: SiteProfile = STDAILY_ENGLISH) -> tuple[dict, str | None]:
     """The normalized article, stamped with its site and extractor version,
-    and why it cannot be stored (None when it can)."""
+    and why it cannot be stored (None when it can).
+
+    A page that is no article (a list, home or error page at an article URL:
+    a soft 404) is not normalized: its article is its URL and the phrase that
+    says why (`not_an_article`), its reason `not_an_article`."""
+    if raw.get("not_an_article"):
+        return {"url": raw.get("url"), "extraction_notes": [], "not_an_article": raw["not_an_article"]}, "not_an_article"
     article = normalize_article(raw, profile)
     article["site"] = profile.name
     article["extractor_version"] = EXTRACTOR_VERSION
+    article["anchors_missing"] = anchors_missing(article, profile)  # listed in extraction_problems when stored
     return article, validate_article(article)
 
 
@@ -66,6 +81,8 @@ def article_from_bytes(body: bytes, url: str, content_type: str | None = None, f
     if fetched_at:
         raw["fetched_at"] = fetched_at
     article, reason = article_from_raw(raw, profile)
+    if reason == "not_an_article":
+        raise NotAnArticle(f"{url}: not an article: the page is {article['not_an_article']}")
     if reason:
         raise NotAnArticle(f"{url}: not an article page ({reason.replace('_', ' ')})")
     return article

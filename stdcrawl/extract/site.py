@@ -18,7 +18,7 @@ stdaily.com profile's, kept for code and tests that use them directly.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta, timezone, tzinfo
 from functools import cached_property
 from urllib.parse import urljoin, urlsplit, urlunsplit
@@ -91,6 +91,12 @@ _GENERATIONS: tuple[tuple[str, re.Pattern[str]], ...] = (
 _LIST_PATH = re.compile(
     r"^/(?:English/\w+/common_list(?:_\d+)?\.shtml|web/English/node_\d+(?:_\d+)?\.html|English/index\.shtml)$"
 )
+
+
+#: Every article path holds one of these (G1/G3/G4 `content_…`, G2 `….shtml`): a
+#: cheap no before the URL patterns.
+ARTICLE_HREF_HINTS = ("content_", ".shtml")
+
 _LIST_PAGE = re.compile(r"^(?P<family>.*/(?:common_list|node_\d+|index))(?:_(?P<n>\d+))?\.s?html$")
 
 
@@ -184,6 +190,7 @@ FOOTER_START = re.compile(r"^\s*(?:Copyright\b|友情链接|版权所有)", re.I
 CAPTION_CREDIT = re.compile(
     r"(?:\(\s*(?:PHOTO|PHOTOS|COURTESY PHOTO|Photo)\b[^)]*\)|\bPHOTO\s*:\s*\S[^.]*)\s*$"
 )
+
 #: Headings of the boxes around an article (sidebars, teasers, comment widget):
 #: the article's body and the "Top News" block both end at one.
 BOX_HEADING = re.compile(
@@ -232,6 +239,47 @@ INSTITUTION_WORDS = re.compile(
 )
 #: Pages that decode into replacement characters are tried in this encoding (GBK pages labelled UTF-8).
 ENCODING_FALLBACK = "gb18030"
+
+
+# --- what each URL generation's pages are known to show (extract/health.py, crawl/probe.py) --
+
+#: Generations whose article pages carry the `Source: … | time | Author: …` line.
+GENERATIONS_WITH_SOURCE_LINE = frozenset({"G1", "G2", "G3"})
+#: The least share of a probe's sample of each generation that must show each
+#: field plausibly (health.FIELDS): G1–G3 pages carry a breadcrumb and a Source
+#: line with a time of day and usually an author; G4 pages carry neither.
+GENERATION_EXPECTATIONS: dict[str, dict[str, float]] = {
+    **{gen: {"readable": 0.9, "title": 0.9, "body": 0.6, "section": 0.9, "source_line": 0.9, "time": 0.9, "authors": 0.5}
+       for gen in ("G1", "G2", "G3")},
+    "G4": {"readable": 0.9, "title": 0.9, "body": 0.6},
+}
+
+# --- pages at article URLs that are not articles (page_kind.py) ----------------
+
+#: Titles that name the site, the channel or a page of all stories, never a
+#: story: a list page or the home page served at an article URL carries one of
+#: them, or a section's name (`SiteProfile.list_titles`).
+SITE_TITLES = frozenset(
+    {"science and technology daily", "stdaily", "科技日报", "中国科技网", "englishchannel", "english channel",
+     "english", "home", "homepage", "首页", "latest", "latest news", "top news", "most read", "search"}
+)
+#: Site names that end a page's title after a separator (`Cooperation - Science and Technology Daily`).
+SITE_TITLE_SUFFIXES = ("science and technology daily", "stdaily", "科技日报", "中国科技网", "englishchannel",
+                       "english channel")
+#: The separator before a site name at the end of a title.
+TITLE_SEPARATOR = re.compile(r"\s*[-|_–—:：]+\s*$")
+#: Words every `ERROR_PAGE_TEXT` match holds (casefolded): a cheap test before the regex.
+ERROR_PAGE_WORDS = ("400", "403", "404", "not found", "exist", "remov", "delet", "request", "looking for", "visited", "页面", "删除")
+#: What an error page served with status 200 ("soft 404") says, in a title or a short block.
+ERROR_PAGE_TEXT = re.compile(
+    r"^\W*(?:(?:error|http)\s*)?40[034](?:\W*(?:not found|forbidden|error))?\W*$|^\W*(?:page |file )?not found\W*$"
+    r"|\b(?:page|file) not found\b|\berror 40[034]\b"
+    r"|\bthe (?:page|article|story|content) you (?:requested|are looking for|were looking for|visited)\b"
+    r"|\b(?:page|article|story|content) (?:does not|doesn't|no longer) exists?\b"
+    r"|\b(?:page|article|story|content) (?:has been|was) (?:removed|deleted)\b"
+    r"|页面不存在|页面未找到|找不到(?:该|此|您要的)?页面|您(?:所)?访问的页面|(?:文章|稿件|内容|页面)已(?:被)?删除",
+    re.I | re.M,
+)
 
 
 # --- the profile -------------------------------------------------------------
@@ -298,12 +346,28 @@ class SiteProfile:
     lost_characters: bool = LOST_CHARACTERS
     institution_words: re.Pattern[str] = INSTITUTION_WORDS
     encoding_fallback: str | None = ENCODING_FALLBACK
+    #: Telling a page at an article URL that is no article (page_kind.py).
+    article_href_hints: tuple[str, ...] = ARTICLE_HREF_HINTS
+    site_titles: frozenset[str] = SITE_TITLES
+    site_title_suffixes: tuple[str, ...] = SITE_TITLE_SUFFIXES
+    title_separator: re.Pattern[str] = TITLE_SEPARATOR
+    error_page_words: tuple[str, ...] = ERROR_PAGE_WORDS
+    error_page_text: re.Pattern[str] = ERROR_PAGE_TEXT
+    #: Generations whose pages carry the source line: one stored without it is an extraction problem.
+    generations_with_source_line: frozenset[str] = frozenset()
+    #: Per generation, the least share of a probe's sample showing each field plausibly (extract/health.py).
+    generation_expectations: dict[str, dict[str, float]] = field(default_factory=dict)
 
     # --- sections ---------------------------------------------------------
 
     @cached_property
     def section_by_name(self) -> dict[str, str]:
         return {name.casefold(): d for d, names in self.sections.items() for name in names}
+
+    @cached_property
+    def list_titles(self) -> frozenset[str]:
+        """Titles (casefolded) that never name a story: the site's and its sections' names."""
+        return self.site_titles | {name.casefold() for names in self.sections.values() for name in names}
 
     def section_dir_for(self, name: str) -> str:
         """The section directory of a breadcrumb name, or "" when unknown."""
@@ -399,6 +463,8 @@ STDAILY_ENGLISH = SiteProfile(
     timezone=BEIJING,
     timezone_name=TIMEZONE_NAME,
     timestamp_format=TIMESTAMP_FORMAT,
+    generations_with_source_line=GENERATIONS_WITH_SOURCE_LINE,
+    generation_expectations=GENERATION_EXPECTATIONS,
 )
 
 # The stdaily.com profile's functions under their old names.

@@ -95,6 +95,7 @@ group by author.value order by articles desc limit 100""",
         "sql": """select a.article_id, a.title, a.published_at, v.replaced_at, v.changed_fields,
   v.title as earlier_title, a.canonical_url
 from article_versions v join articles a on a.article_id = v.article_id
+where v.kind = 'earlier'
 order by v.replaced_at desc""",
     },
 }

@@ -15,6 +15,7 @@ URL layout), `synthetic_articles` / `generate_site` (seeded synthetic sites),
 
     python -m stdcrawl.sitegen fixtures                    # fixtures/src -> site, expected, manifest
     python -m stdcrawl.sitegen synth --n 5000 --out DIR [--seed S] [--end YYYY-MM-DD] [--full-weight SHARE]
+                                                          [--copies N]
 
 Modules (each name below is also importable from `stdcrawl.sitegen`):
 
@@ -23,6 +24,7 @@ Modules (each name below is also importable from `stdcrawl.sitegen`):
     templates.py  `render_article`, `render_list_page`, `render_home`: the HTML
     heavy.py      `render_heavy_article`: the full-weight page families (`portal`, `bulletin`)
     synthetic.py  `synthetic_articles`: seeded records and their word pools
+    copies.py     `with_copies`, `light_copy`, `same_title_story`: near-duplicates and same-title stories
     writer.py     `write_site`, `generate_site`: a whole site on disk
     fixtures.py   `build_fixtures`, `load_fixture_sources`: the committed fixture site
     cli.py        the command line (`__main__.py` runs it)
@@ -90,6 +92,7 @@ from .templates import (
     render_home,
     render_list_page,
 )
+from .copies import light_copy, same_title_story, with_copies
 from .writer import _encode, _Writer, generate_site, write_site
 
 # The private names above were module-level names of the single-file
@@ -104,5 +107,5 @@ __all__ = [
     # templates
     "link_for", "list_page_path", "render_article", "render_home", "render_list_page",
     # synthetic, writer, fixtures, cli
-    "synthetic_articles", "generate_site", "write_site", "build_fixtures", "load_fixture_sources", "main",
+    "synthetic_articles", "with_copies", "light_copy", "same_title_story", "generate_site", "write_site", "build_fixtures", "load_fixture_sources", "main",
 ]

@@ -29,6 +29,8 @@ def main(argv: list[str] | None = None) -> int:
     sy.add_argument("--clean", action="store_true", help="empty OUT first")
     sy.add_argument("--full-weight", type=float, default=0.0, metavar="SHARE",
                     help="share of article pages (0-1) in the full-weight families (40-60 KB: menus, sidebars, boxes)")
+    sy.add_argument("--copies", type=int, default=0,
+                    help="add N lightly edited copies of stories and N same-title different stories (copies.py)")
     args = parser.parse_args(argv)
     if args.command == "fixtures":
         manifest = build_fixtures(args.dir)
@@ -37,6 +39,7 @@ def main(argv: list[str] | None = None) -> int:
         if not 0 <= args.full_weight <= 1:
             parser.error("--full-weight is a share between 0 and 1")
         site = generate_site(args.out, args.n, args.seed, end=args.end, per_page=args.per_page, clean=args.clean,
-                             full_weight=args.full_weight)
-        print(f"{len(site['articles'])} articles, {len(site['list_pages'])} list pages -> {args.out}")
+                             full_weight=args.full_weight, copies=args.copies)
+        print(f"{len(site['articles'])} articles ({len(site.get('copies', []))} copies and same-title stories), "
+              f"{len(site['list_pages'])} list pages -> {args.out}")
     return 0

@@ -81,10 +81,13 @@ def build_fixtures(fixtures: str | Path) -> dict:
         pages.append({"path": path, "live_url": entry.get("live_url") or "http://www.stdaily.com" + path,
                       "kind": entry["kind"], "expected": None, "models": entry["models"]})
     pairs = [sorted(p) for p in config.get("duplicate_pairs", [])]
+    near_pairs = [sorted(p) for p in config.get("near_duplicate_pairs", [])]
     manifest = {
-        "expected_article_count": len(reachable) - len(pairs),
+        "expected_article_count": len(reachable) - len(pairs) - len(near_pairs),
         "reachable_article_ids": sorted(reachable),
         "duplicate_pairs": pairs,
+        "near_duplicate_pairs": near_pairs,
+        "same_title_groups": [sorted(g) for g in config.get("same_title_groups", [])],
         "forbidden_urls": config.get("forbidden_urls", []),
         "forbidden_paths": config.get("forbidden_paths", []),
         "home": HOME,
@@ -101,7 +104,7 @@ def build_fixtures(fixtures: str | Path) -> dict:
     return manifest
 
 
-_KIND_ORDER = ("home", "robots", "list", "article", "missing", "broken", "mirror_only", "epaper", "disallowed")
+_KIND_ORDER = ("home", "robots", "list", "article", "missing", "broken", "soft_404", "mirror_only", "epaper", "disallowed")
 
 
 def _pages_table(pages: list[dict]) -> str:

@@ -124,7 +124,7 @@ def _body(rec: dict) -> str:
     items = list(rec["paragraphs"])
     at = rec.get("byline_at", 0)
     for i, item in enumerate(items + [None]):
-        if i == at and rec.get("byline"):
+        if i == at and rec.get("byline") and not (rec.get("drifted") and rec.get("source") is not None):
             out.append(f"<p>{_e(rec['byline'])}</p>")
         if item is None:
             break
@@ -139,6 +139,13 @@ def _body(rec: dict) -> str:
     if rec.get("editor"):
         out.append(f"<p>Editor: {_e(rec['editor'])}</p>")
     return "\n".join(out)
+
+
+def _drifted_source_line(rec: dict) -> str:
+    """The redesign's (drift.py) meta bar: relabelled, `·`-separated, the author as "Written by"."""
+    author = rec.get("author") or (rec.get("byline") or "").removeprefix("By ")
+    parts = [f"Source - {rec['source'] or 'Science and Technology Daily'}", rec.get("published") or ""]
+    return '<div class="meta-bar">' + " · ".join(parts + [f"Written by {author}".strip()]) + "</div>"
 
 
 def _source_line(rec: dict) -> str:
@@ -180,7 +187,16 @@ def render_article(rec: dict, site=None, *, nav_lists: list[str] | None = None) 
         fmt = rec.get("position_format") or _POSITION["legacy" if legacy else "current"]
         line = fmt.format(home=f'<a href="{HOME}">EnglishChannel</a>',
                           section=f'<a href="{section_link}">{_e(rec["section_name"])}</a>', title=_e(rec["title"]))
-    if legacy:
+    if rec.get("drifted"):  # the redesign of sitegen/drift.py: meta bar above the headline, body renamed
+        out.append(f'<div class="header"><div class="nav">{nav}</div></div>\n')
+        if rec.get("section_name"):
+            out.append(f'<div class="crumbs">{line}</div>\n')
+        out.append('<div class="main"><article class="story">\n')
+        if rec.get("source") is not None:
+            out.append(_drifted_source_line(rec) + "\n")
+        out.append(f'<h1 class="headline">{_e(rec["title"])}</h1>\n<section class="story-body">\n{_body(rec)}\n</section>\n')
+        out.append("</article>\n" + _top_news(rec, index) + "</div>\n" + _CURRENT_FOOTER)
+    elif legacy:
         out.append(f'<div class="topnav">{nav}</div>\n')
         if rec.get("section_name"):
             out.append(f'<div class="position">{line}</div>\n')

@@ -11,6 +11,7 @@ import shutil
 from pathlib import Path
 
 from .records import HOME, ROBOTS, SECTION_DIRS, SiteIndex, article_id
+from .copies import with_copies
 from .synthetic import synthetic_articles
 from .templates import list_page_path, render_article, render_home, render_list_page
 
@@ -88,7 +89,12 @@ def write_site(root: str | Path, articles: list[dict], *, per_page: int = 20,
 
 
 def generate_site(root: str | Path, n: int, seed: int = 0, **kwargs) -> dict:
-    """`write_site(root, synthetic_articles(n, seed))`; kwargs go to `synthetic_articles` (`end`, `full_weight`) or `write_site`."""
+    """`write_site(root, synthetic_articles(n, seed))`; kwargs go to `synthetic_articles` (`end`, `full_weight`),
+    `with_copies` (`copies`: how many near-duplicate copies and same-title stories to add) or `write_site`.
+    The manifest's `copies` (only with `copies`) lists what `with_copies` added."""
     end = kwargs.pop("end", None)
     full_weight = kwargs.pop("full_weight", 0.0)
-    return write_site(root, synthetic_articles(n, seed, end=end, full_weight=full_weight), **kwargs)
+    n_copies = kwargs.pop("copies", 0)
+    records, copies = with_copies(synthetic_articles(n, seed, end=end, full_weight=full_weight), n_copies, seed)
+    made = write_site(root, records, **kwargs)
+    return {**made, "copies": copies} if n_copies else made

@@ -302,8 +302,8 @@ class EnglishSpider(scrapy.Spider):
         raw["fetched_at"] = meta.get("stdcrawl_fetched_at", raw["fetched_at"])  # the WARC record's time
         raw["section_hint"] = meta.get("section_hint", "")
         yield raw
-        if self.sections:
-            return  # "Top News" shows the whole site's latest stories: not a section's
+        if self.sections or raw["not_an_article"]:
+            return  # "Top News" shows the whole site's latest stories: not a section's; a soft 404 has none
         for rel in raw["related"]:
             fetch = self.mapper.to_fetch(rel["url"], response.url)
             if not fetch:
