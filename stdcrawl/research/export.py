@@ -9,7 +9,11 @@ archive. Nested fields take the form each format's users expect:
   joined with `"; "`; lists of records (`images`, `related`) as JSON text;
   NULL as an empty cell.
 - Parquet: `list<string>` and `list<struct<…>>` columns (needs pyarrow:
-  `pip install 'stdcrawl[parquet]'`), written in record batches.
+  `pip install 'stdcrawl[parquet]'`), written in record batches. Times are
+  typed: `published_at` a timestamp in the site's +08:00 (the instant, and
+  Beijing's offset in the column type), `published_utc` and the times
+  stdcrawl recorded timestamps in UTC, plus a `published_date` (Beijing
+  calendar date) after `published_utc`; see `parquet_row`.
 
 A file export is written beside its target and renamed into place, so an
 interrupted export never leaves a truncated file under the final name. It
@@ -25,14 +29,41 @@ import os
 import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from datetime import datetime, tzinfo
 from itertools import islice
 from pathlib import Path
 from typing import TextIO
+
+from stdcrawl.extract.site import STDAILY_ENGLISH
 
 FORMATS = ("jsonl", "csv", "parquet")
 #: Rows per Parquet record batch (and row group): ~1,000 articles are a few MB.
 PARQUET_BATCH_ROWS = 1000
 _STRUCT_FIELDS = {"images": ("src", "caption"), "related": ("title", "summary", "url")}
+
+
+def arrow_zone(tz: tzinfo, name: str) -> str:
+    """A site's time zone as Arrow names it: a fixed offset as `+08:00`, else its IANA `name`."""
+    offset = tz.utcoffset(None)
+    if offset is None:
+        return name
+    minutes = int(offset.total_seconds()) // 60
+    return f"{'-' if minutes < 0 else '+'}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+#: Parquet timestamp columns and the time zone of their type. The site gives
+#: Beijing time, so `published_at` keeps the profile's "+08:00" (pandas shows
+#: Beijing time; DuckDB reads the instant as TIMESTAMPTZ); what stdcrawl
+#: records is UTC.
+TIMESTAMP_ZONES = {
+    "published_at": arrow_zone(STDAILY_ENGLISH.timezone, STDAILY_ENGLISH.timezone_name),
+    "published_utc": "UTC", "fetched_at": "UTC",
+    "first_seen_at": "UTC", "last_seen_at": "UTC", "last_changed_at": "UTC",
+}
+#: The Beijing calendar date of `published_at`, added after `published_utc` in
+#: Parquet: what the site shows, and a day that does not depend on the
+#: reader's time zone (`date_trunc` on a TIMESTAMPTZ does).
+DATE_FIELD = ("published_date", "published_utc")
 
 
 class ExportError(RuntimeError):
@@ -67,16 +98,50 @@ def write_csv(rows: Iterable[dict], fields: list[tuple[str, str]], out: TextIO) 
     return count
 
 
+def parquet_fields(fields: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The export's fields as Parquet has them: times typed, `published_date` added."""
+    out = []
+    for name, kind in fields:
+        out.append((name, "timestamp" if name in TIMESTAMP_ZONES and kind == "text" else kind))
+        if name == DATE_FIELD[1]:
+            out.append((DATE_FIELD[0], "date"))
+    return out
+
+
 def parquet_schema(fields: list[tuple[str, str]]):
-    """The Arrow schema of an article export."""
+    """The Arrow schema of an article export (`fields` as `parquet_fields` gives them)."""
     import pyarrow as pa
 
     def arrow_type(name: str, kind: str):
         if kind in _STRUCT_FIELDS:
             return pa.list_(pa.struct([(f, pa.string()) for f in _STRUCT_FIELDS[kind]]))
-        return {"integer": pa.int64(), "real": pa.float64(), "strings": pa.list_(pa.string())}.get(kind, pa.string())
+        if kind == "timestamp":
+            return pa.timestamp("us", tz=TIMESTAMP_ZONES[name])
+        return {
+            "integer": pa.int64(), "real": pa.float64(), "strings": pa.list_(pa.string()), "date": pa.date32(),
+        }.get(kind, pa.string())
 
     return pa.schema([(name, arrow_type(name, kind)) for name, kind in fields])
+
+
+def parquet_row(row: dict) -> dict:
+    """One exported article with its ISO-8601 texts as datetimes (and its `published_date`).
+
+    Every stored time carries its offset, so each becomes the same instant;
+    a text that is not ISO 8601 is an error, not a silent NULL.
+    """
+    row = dict(row)
+    for name in TIMESTAMP_ZONES:
+        if isinstance(value := row.get(name), str):
+            try:
+                row[name] = datetime.fromisoformat(value) if value else None
+            except ValueError:
+                row[name] = None
+            if value and (row[name] is None or row[name].tzinfo is None):
+                raise ExportError(f"article {row.get('article_id')}: {name} is not an ISO 8601 time with an offset: {value!r}")
+    published = row.get("published_at")
+    row[DATE_FIELD[0]] = published.date() if published else None  # in its own offset: Beijing's day
+    return row
 
 
 def write_parquet(rows: Iterable[dict], fields: list[tuple[str, str]], path: Path) -> int:
@@ -85,9 +150,9 @@ def write_parquet(rows: Iterable[dict], fields: list[tuple[str, str]], path: Pat
         import pyarrow.parquet as pq
     except ImportError:
         raise ExportError("Parquet export needs pyarrow: pip install 'stdcrawl[parquet]'") from None
-    schema = parquet_schema(fields)
+    schema = parquet_schema(parquet_fields(fields))
     count = 0
-    rows = iter(rows)
+    rows = map(parquet_row, rows)
     with pq.ParquetWriter(path, schema, compression="zstd") as writer:
         while True:
             batch = list(islice(rows, PARQUET_BATCH_ROWS))

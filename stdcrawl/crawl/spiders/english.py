@@ -86,6 +86,12 @@ class EnglishSpider(scrapy.Spider):
     # --- start -----------------------------------------------------------------
 
     async def start(self):
+        if self.run is None:
+            self.logger.error(
+                "the run extension (stdcrawl.crawl.extensions.ArchiveRun) is switched off in EXTENSIONS: "
+                "without it there is no archive to crawl into; nothing fetched"
+            )
+            return
         archive = self.run.archive
         if archive is None:  # it could not be opened: the run is closing (ArchiveRun.spider_opened)
             return
