@@ -26,7 +26,7 @@ from pathlib import Path
 import sqlite_utils
 
 from stdcrawl import EXTRACTOR_VERSION
-from stdcrawl.archive import near_duplicates
+from stdcrawl.archive import dbfile, near_duplicates
 from stdcrawl.extract.items import VERSIONED_FIELDS
 from stdcrawl.extract.normalize import utc_now
 from stdcrawl.extract.site import STDAILY_ENGLISH, SiteProfile, url_path
@@ -93,28 +93,57 @@ class Archive(CrawlState, CapturesIndex):
     #: the operator applies a changed extractor on purpose (after `--dry-run`).
     protect_better = True
 
-    def __init__(self, path: str | Path, *, readonly: bool = False):
+    def __init__(self, path: str | Path, *, readonly: bool = False, verify: bool = True):
+        """Open (or create) the archive; `readonly` never writes (stdcrawl.archive.dbfile says how).
+
+        A writable open runs `PRAGMA quick_check` before writing anything,
+        unless the file is as the last checked close left it
+        (`dbfile.unchanged_since_check`) or `verify` is false (the caller
+        checked the same file already).
+        """
         self.path = Path(path)
+        #: read without locks, as an immutable file (a read-only directory; dbfile.connect_readonly)
+        self.immutable = False
+        #: whether this open ran quick_check (not when the file is unchanged since the last one)
+        self.checked = False
+        self._checked_at: str | None = None  # the file was known good then: stamped at close
         try:
             if readonly:
-                if not self.path.exists():
-                    raise ArchiveError(f"no archive at {self.path}")
-                conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True)
+                conn, self.immutable = dbfile.connect_readonly(self.path)
                 self.db = sqlite_utils.Database(conn)
             else:
-                if self.path.parent and not self.path.parent.exists():
-                    self.path.parent.mkdir(parents=True, exist_ok=True)
+                dbfile.check_writable(self.path)
+                unchanged = dbfile.unchanged_since_check(self.path)
                 self.db = sqlite_utils.Database(self.path)
+                if verify and not unchanged:
+                    dbfile.quick_check(self.db.conn, self.path)
+                    self.checked = True
+                    self._checked_at = utc_now()
+                else:
+                    self._checked_at = dbfile.last_check(self.path) if unchanged else utc_now()
                 self.db.execute("PRAGMA busy_timeout = 10000")
                 if self.db.journal_mode != "wal":
                     self.db.enable_wal()
                 self.db.execute("PRAGMA synchronous = NORMAL")
                 self.ensure_schema()
-        except sqlite3.DatabaseError as exc:
-            raise ArchiveError(f"cannot open the archive {self.path}: {exc}") from exc
+        except dbfile.ArchiveFileError as exc:
+            self._close_quietly()
+            raise ArchiveError(str(exc)) from None
+        except sqlite3.Error as exc:
+            self._close_quietly()
+            raise ArchiveError(dbfile.describe_error(self.path, exc)) from None
+
+    def _close_quietly(self) -> None:
+        self._checked_at = None
+        db = getattr(self, "db", None)
+        if db is not None:
+            db.close()
 
     def close(self) -> None:
         self.db.close()
+        if self._checked_at is not None:
+            dbfile.record_check(self.path, self._checked_at)
+            self._checked_at = None
 
     def __enter__(self) -> Archive:
         return self

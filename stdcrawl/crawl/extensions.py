@@ -46,6 +46,7 @@ class ArchiveRun:
         self.mode = settings.get("STDCRAWL_MODE")
         self.site = site_profile(settings)
         self.lock = None if settings.getbool("STDCRAWL_LOCK_HELD") else RunLock(self.db_path)
+        self.verified = settings.getbool("STDCRAWL_DB_VERIFIED")  # run_crawl ran quick_check already
         self.archive: Archive | None = None
         self.crawl_id: int | None = None
         self.pending_articles: list[dict] = []
@@ -69,6 +70,8 @@ class ArchiveRun:
         self._flusher = None
         self.failed_to_open: str | None = None
         self.previous_complete = False
+        self.first_run = False  # no run recorded before: nothing to catch up on
+        self.closed = False
         self.store_error: str | None = None
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
@@ -90,8 +93,8 @@ class ArchiveRun:
         try:
             if self.lock:
                 self.lock.acquire()
-            self.archive = Archive(self.db_path)
-        except (LockHeld, LockUnsupported, ArchiveError) as exc:
+            self.archive = Archive(self.db_path, verify=not self.verified)
+        except (LockHeld, LockUnsupported, ArchiveError, OSError) as exc:
             self.failed_to_open = "lock_held" if isinstance(exc, LockHeld) else "archive_unavailable"
             logger.error("%s", exc)
             self.crawler.stats.set_value(f"{STAT}/fatal", str(exc))
@@ -105,6 +108,7 @@ class ArchiveRun:
             if settings.get(k) is not None
         }
         self.previous_complete = self.archive.last_run_complete()
+        self.first_run = self.archive.count("crawls") == 0
         self.known_templates = drift.known_templates(self.archive.db)
         base_url = settings.get("STDCRAWL_BASE_URL") or self.site.live_base_url
         self.crawl_id = self.archive.begin_crawl(self.mode, base_url, args)
@@ -190,11 +194,19 @@ class ArchiveRun:
 
     # --- close ------------------------------------------------------------------
 
+    def close_interrupted(self) -> None:
+        """Record a run Scrapy stopped without closing the spider (a second
+        Ctrl-C stops the reactor at once): what was stored is counted, and the
+        row ends `interrupted` instead of staying `running`."""
+        if self.archive is not None and not self.closed:
+            self.spider_closed(None, "interrupted")
+
     def spider_closed(self, spider, reason):
         if self._flusher is not None and self._flusher.running:
             self._flusher.stop()
-        if self.archive is None:
+        if self.archive is None or self.closed:
             return
+        self.closed = True
         try:
             if reason == "finished":
                 self.pending_fetches.extend(self.deferred_fetches)

@@ -100,6 +100,9 @@ STDCRAWL_MAX_LIST_PAGES = None
 STDCRAWL_DB = None
 #: The caller (`stdcrawl crawl`) already holds the archive's run lock.
 STDCRAWL_LOCK_HELD = False
+#: The caller (`stdcrawl crawl`) already ran `PRAGMA quick_check` on the archive: the run's
+#: own open need not read the whole file again.
+STDCRAWL_DB_VERIFIED = False
 #: Articles per write transaction: large enough to amortize the commit, small
 #: enough that a killed run loses little work (it is fetched again next run).
 STDCRAWL_BATCH_SIZE = 50

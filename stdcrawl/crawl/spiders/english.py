@@ -121,7 +121,7 @@ class EnglishSpider(scrapy.Spider):
         self.crawler.stats.set_value(f"{STAT}/mode", "incremental" if self.incremental else "full")
         # After a killed or broken run, known pages prove nothing: walk every list page.
         self.trust_known_pages = self.incremental and self.run.previous_complete
-        if self.incremental and not self.trust_known_pages:
+        if self.incremental and not self.trust_known_pages and not self.run.first_run:
             self.logger.warning("the last run did not complete: walking every list page, fetching only new articles")
             self.crawler.stats.set_value(f"{STAT}/catch_up", True)
         for path in self.start_list_paths(archive):
