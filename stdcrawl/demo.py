@@ -15,7 +15,7 @@ FIXTURE_SITE = data_path("fixtures/site")
 #: ends `finished_with_failures`, and says why.
 DEMO_FAILURES_NOTE = (
     "(The fixture site contains broken pages on purpose, like the live site: the failures and\n"
-    " warnings above, such as missing_title, show how a crawl counts them. They are expected.)"
+    " warnings above, such as truncated, show how a crawl counts them. They are expected.)"
 )
 
 EXAMPLE_SQL = """select section, substr(published_at, 1, 7) as month, count(*) as articles

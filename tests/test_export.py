@@ -213,3 +213,49 @@ def test_exports_stream(archives_of_two_sizes, tmp_path, fmt):
                 tracemalloc.stop()
     assert peaks[1] < peaks[0] * 1.25 + 1_000_000, peaks
     assert peaks[1] < (30_000_000 if fmt == "parquet" else 2_000_000), peaks
+
+
+@pytest.mark.parametrize("force", [False, True])
+def test_an_export_never_overwrites_the_archive_it_reads(db, tmp_path, capsys, force):
+    before = db.read_bytes()
+    link = tmp_path / "link.jsonl"
+    link.symlink_to(db)
+    for out in (db, link, tmp_path / "sub" / ".." / db.name, db.with_name(db.name + "-wal")):
+        (tmp_path / "sub").mkdir(exist_ok=True)
+        args = ["export", "--db", str(db), "--format", "jsonl", "--out", str(out)] + (["--force"] if force else [])
+        assert main(args) == 2, out
+        err = capsys.readouterr().err
+        assert "archive's own file" in err and err.count("\n") == 1
+    assert db.read_bytes() == before
+    with open_archive(db) as archive:
+        assert archive.count() == 5
+
+
+def test_an_existing_file_is_replaced_only_with_force(db, tmp_path, capsys):
+    out = tmp_path / "articles.jsonl"
+    out.write_text("my notes\n")
+    args = ["export", "--db", str(db), "--format", "jsonl", "--out", str(out)]
+    assert main(args) == 2
+    assert "exists; give --force" in capsys.readouterr().err
+    assert out.read_text() == "my notes\n"
+    assert main(args + ["--force"]) == 0
+    assert len(out.read_text().splitlines()) == 5
+    assert [p.name for p in tmp_path.iterdir() if not p.name.startswith("a.db")] == ["articles.jsonl"]  # no temporary file
+
+
+def test_a_file_that_appears_while_exporting_is_not_replaced(db, tmp_path):
+    out = tmp_path / "articles.jsonl"
+    with open_archive(db) as archive:
+        rows = archive.articles()
+
+        def slow_rows(**kw):
+            for i, row in enumerate(rows):
+                if i == 2:
+                    out.write_text("written meanwhile by someone else\n")
+                yield row
+
+        archive.articles = slow_rows
+        with pytest.raises(ExportError, match="exists"):
+            export(archive, "jsonl", out)
+    assert out.read_text() == "written meanwhile by someone else\n"
+    assert list(tmp_path.glob(".*")) == []

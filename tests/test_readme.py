@@ -89,7 +89,9 @@ def test_every_shown_command_runs_against_the_demo_archive(workdir, fixture_serv
             ok = (0, 1) if is_crawl or "reparse" in line and "--problems" in line else (0,)
             assert result.returncode in ok, f"{line}\n{result.stderr}"
             assert "Traceback" not in result.stderr, line
-            assert result.stdout or result.stderr, f"{line} printed nothing"
+            # a query may rightly match no rows (the demo lists no extraction problems: its
+            # broken pages fail as `truncated`); a wrong table or column still fails above
+            assert result.stdout or result.stderr or line.startswith("sqlite3 "), f"{line} printed nothing"
 
 
 def test_the_python_example_runs_against_the_demo_archive(workdir):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sqlite_utils
 
-from stdcrawl.archive import cjk, problems
+from stdcrawl.archive import cjk, pending, problems
 from stdcrawl.archive.image_links import add_image_captures
 from stdcrawl.archive.near_duplicates import title_key
 from stdcrawl.archive.views import drop_views
@@ -208,5 +208,6 @@ MIGRATIONS = [
     (9, cjk.create_index),  # `articles_cjk`: Chinese words inside running text (issue 13)
     (10, add_image_captures),  # each image row points at its WARC capture (issue 13)
     (11, _add_near_duplicates),  # near-duplicate copies merged into one article (issue 11)
+    (12, pending.add_columns),  # failed URLs kept pending, gone and given up (issue 9)
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]

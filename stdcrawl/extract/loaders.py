@@ -83,10 +83,31 @@ def text_layout(root: etree._Element, profile: SiteProfile = STDAILY_ENGLISH) ->
         )
 
     def walk(el, block: Block, parts: list[str]) -> None:
-        """Add el's content to the open block; nested blocks split it."""
+        """Add el's content to the open block; nested blocks split it.
+
+        Iterative (an explicit stack of open elements): hostile markup nested
+        a thousand deep must not exhaust Python's recursion limit."""
         if el.text:
             parts.append(el.text)
-        for child in el:
+        # frames: (children, open block, its parts, element, what closing it does, start of an <a>'s text)
+        stack = [(iter(el), block, parts, None, _INLINE, 0)]
+        while stack:
+            children, block, parts, _, _, _ = stack[-1]
+            child = next(children, None)
+            if child is None:
+                _, block, parts, closed, kind, start = stack.pop()
+                if closed is None:
+                    continue
+                if kind is _BLOCK:
+                    flush(block, parts)
+                    block, parts = stack[-1][1], stack[-1][2]
+                elif closed.tag == "a":
+                    href = closed.get("href")
+                    if href:
+                        block.links.append((href, _flat("".join(parts[start:]))))
+                if closed.tail:
+                    parts.append(closed.tail)
+                continue
             tag = child.tag
             if not isinstance(tag, str):  # comments, processing instructions
                 pass
@@ -95,9 +116,9 @@ def text_layout(root: etree._Element, profile: SiteProfile = STDAILY_ENGLISH) ->
             elif tag in block_tags:
                 flush(block, parts)
                 inner = new_block(child, tag)
-                inner_parts: list[str] = []
-                walk(child, inner, inner_parts)
-                flush(inner, inner_parts)
+                inner_parts: list[str] = [child.text] if child.text else []
+                stack.append((iter(child), inner, inner_parts, child, _BLOCK, 0))
+                continue
             elif tag == "img":
                 src = child.get("src") or child.get("data-src")
                 if src:
@@ -107,11 +128,10 @@ def text_layout(root: etree._Element, profile: SiteProfile = STDAILY_ENGLISH) ->
                 parts.append(BR)
             else:
                 start = len(parts)
-                walk(child, block, parts)
-                if tag == "a":
-                    href = child.get("href")
-                    if href:
-                        block.links.append((href, _flat("".join(parts[start:]))))
+                if child.text:
+                    parts.append(child.text)
+                stack.append((iter(child), block, parts, child, _INLINE, start))
+                continue
             tail = child.tail
             if tail:
                 parts.append(tail)
@@ -155,6 +175,8 @@ def text_layout(root: etree._Element, profile: SiteProfile = STDAILY_ENGLISH) ->
 
 
 _STRING = etree.XPath("string()")
+#: What closing an element on text_layout's stack does: end its own block, or only its text.
+_BLOCK, _INLINE = "block", "inline"
 
 
 @lru_cache(maxsize=None)
@@ -177,6 +199,14 @@ def _first(sel: Selector, xpaths: tuple[str, ...]) -> str | None:
             if text:
                 return text
     return None
+
+
+def _join(base: str, href: str) -> str:
+    """`href` made absolute; as written when it is not a URL at all (`http://[::1/…`)."""
+    try:
+        return urljoin(base, href)
+    except ValueError:
+        return href
 
 
 def _is_caption(block: Block, profile: SiteProfile = STDAILY_ENGLISH) -> bool:
@@ -305,7 +335,7 @@ class ArticleLoader:
                 if is_chrome(b, p):
                     continue
                 for src in b.images:
-                    images.append(Image(src=urljoin(self.url, src), caption=""))
+                    images.append(Image(src=_join(self.url, src), caption=""))
                 if b.text:
                     images[-1]["caption"] = b.text
                 elif i + 1 < len(blocks) and _is_caption(blocks[i + 1], p):
@@ -346,12 +376,12 @@ class ArticleLoader:
             if link and p.more_link.match(link[1]):
                 continue
             if headline:
-                items.append(Related(title=link[1], summary="", url=urljoin(self.url, link[0])))
+                items.append(Related(title=link[1], summary="", url=_join(self.url, link[0])))
             elif link and len(b.links) == 1 and b.text.startswith(link[1] + " "):
                 # `<a>title</a> <span>summary</span>` on one line
                 rest = b.text[len(link[1]) + 1 :]
                 summary = "" if DATE_ONLY.match(rest) else rest
-                items.append(Related(title=link[1], summary=summary, url=urljoin(self.url, link[0])))
+                items.append(Related(title=link[1], summary=summary, url=_join(self.url, link[0])))
             elif items and not items[-1]["summary"] and b.text and not b.links:
                 items[-1]["summary"] = b.text
         return items
@@ -376,9 +406,12 @@ def load_list_page(selector: Selector, url: str, profile: SiteProfile = STDAILY_
         href = a.get("href")
         if not href:
             continue
-        absolute = urljoin(url, href.strip())
+        try:
+            absolute = urljoin(url, href.strip())
+            path = site.url_path(absolute)
+        except ValueError:  # not a URL at all (`http://[::1/…`): a hostile link is skipped
+            continue
         text = _flat(a.xpath("string()")) or _flat(a.get("title") or "")
-        path = site.url_path(absolute)
         if profile.article_ref(path):
             if path not in seen:
                 seen.add(path)

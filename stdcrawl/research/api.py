@@ -6,7 +6,9 @@
             print(hit["title"], hit["snippet"])
         rows = list(archive.articles(section="Comment"))
 
-The archive is opened read-only: nothing here can change the file. The
+The archive is opened read-only: nothing here can change the file. A copy in
+a directory the user cannot write is read as an immutable file (SQLite
+`immutable=1`; `archive.immutable` is true and a warning is logged). The
 `stdcrawl search` and `stdcrawl export` commands are thin wrappers over this.
 """
 
@@ -53,6 +55,9 @@ class ArchiveReader:
     def __init__(self, path: str | Path):
         self._archive = Archive(path, readonly=True)
         self.db = self._archive.db
+        self.path = self._archive.path
+        #: opened as an immutable file because its directory cannot be written (logged as a warning)
+        self.immutable = self._archive.immutable
         try:
             names = set(self.db.table_names())
         except sqlite3.DatabaseError as exc:

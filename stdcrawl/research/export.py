@@ -16,7 +16,9 @@ archive. Nested fields take the form each format's users expect:
   calendar date) after `published_utc`; see `parquet_row`.
 
 A file export is written beside its target and renamed into place, so an
-interrupted export never leaves a truncated file under the final name.
+interrupted export never leaves a truncated file under the final name. It
+never replaces the archive it reads (nor its `-wal`, `-shm`, lock or stamp file),
+and replaces any other existing file only when asked (`force`, `--force`).
 """
 
 from __future__ import annotations
@@ -161,14 +163,17 @@ def write_parquet(rows: Iterable[dict], fields: list[tuple[str, str]], path: Pat
             del batch  # before the next one is read: one batch in memory, not two
 
 
-def export(reader, fmt: str, out: str | Path, **filters) -> int:
+def export(reader, fmt: str, out: str | Path, *, force: bool = False, **filters) -> int:
     """Write the articles of `reader` (an ArchiveReader) matching `filters` to `out`.
 
-    `out` is a file path, or "-" for stdout (jsonl and csv). Returns the
+    `out` is a file path, or "-" for stdout (jsonl and csv). An existing
+    file is replaced only with `force`; the archive itself never. Returns the
     number of articles written.
     """
     if fmt not in FORMATS:
         raise ExportError(f"unknown export format {fmt!r} (one of {', '.join(FORMATS)})")
+    if str(out) != "-":
+        check_destination(Path(out), reader.path, force)
     fields = reader.fields()
     rows = reader.articles(**filters)
     if str(out) == "-":
@@ -178,26 +183,71 @@ def export(reader, fmt: str, out: str | Path, **filters) -> int:
         with stdout_may_close():
             count = write_jsonl(rows, sys.stdout) if fmt == "jsonl" else write_csv(rows, fields, sys.stdout)
         return count
-    with _replace_when_done(Path(out)) as tmp:
+    with _replace_when_done(Path(out), force) as tmp:
         if fmt == "parquet":
             return write_parquet(rows, fields, tmp)
         with tmp.open("w", encoding="utf-8", newline="") as fh:
             return write_jsonl(rows, fh) if fmt == "jsonl" else write_csv(rows, fields, fh)
 
 
+def archive_files(db_path: Path) -> list[Path]:
+    """The archive's own files: the database, its journals, its run lock and its check stamp."""
+    return [db_path] + [
+        db_path.with_name(db_path.name + suffix) for suffix in ("-wal", "-shm", "-journal", ".lock", ".checked")
+    ]
+
+
+def check_destination(target: Path, db_path: Path, force: bool) -> None:
+    """Raise ExportError if writing `target` would replace the archive, or an existing file without `force`."""
+    for own in archive_files(Path(db_path)):
+        if _same_file(target, own):
+            raise ExportError(f"refusing to write the export over the archive's own file {own}")
+    if target.is_dir():
+        raise ExportError(f"cannot write {target}: it is a directory")
+    if (target.exists() or target.is_symlink()) and not force:
+        raise ExportError(f"{target} exists; give --force to replace it")
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # one of them does not exist: compare where they would be
+        return a.resolve() == b.resolve()
+
+
 @contextmanager
-def _replace_when_done(target: Path) -> Iterator[Path]:
-    """A temporary path beside `target`, renamed to it on success, removed on failure."""
+def _replace_when_done(target: Path, force: bool = False) -> Iterator[Path]:
+    """A temporary path beside `target`, moved to it on success, removed on failure.
+
+    Without `force` the move is a hard link, which fails if `target` has
+    appeared meanwhile: an existing file is never replaced unasked.
+    """
     if not target.parent.is_dir():
         raise ExportError(f"cannot write {target}: no directory {target.parent}")
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
         yield tmp
-        os.replace(tmp, target)
+        if force:
+            os.replace(tmp, target)
+        else:
+            _link_no_clobber(tmp, target)
+    except FileExistsError:
+        raise ExportError(f"{target} exists; give --force to replace it") from None
     except OSError as exc:
         raise ExportError(f"cannot write {target}: {exc.strerror or exc}") from None
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def _link_no_clobber(tmp: Path, target: Path) -> None:
+    try:
+        os.link(tmp, target)
+    except FileExistsError:
+        raise
+    except OSError:  # a file system without hard links
+        if target.exists():
+            raise FileExistsError(target) from None
+        os.replace(tmp, target)
 
 
 @contextmanager

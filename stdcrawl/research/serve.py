@@ -6,7 +6,9 @@ on section, year and author, the full-text search box over `articles_fts`,
 and canned queries for the common questions; and `stdcrawl.research.browse`,
 a plugin with templates that make the articles readable. The file is opened immutable
 (Datasette never writes to it; counts are exact) unless a crawl may be
-writing to it at the same time, in which case it is opened read-only (`mode=ro`).
+writing to it at the same time, in which case it is opened read-only (`mode=ro`)
+— except in a directory that cannot be written, where only an immutable open
+works (stdcrawl.archive.dbfile).
 """
 
 from __future__ import annotations
@@ -133,26 +135,34 @@ def build_metadata(db_name: str, doc_path: Path | None = None) -> dict:
     }
 
 
-def prepare(db_path: Path) -> None:
-    """Bring an older archive's schema and views up to date before serving it.
+def prepare(db_path: Path) -> bool:
+    """Bring an older archive's schema and views up to date before serving it;
+    whether it must be served immutable (its directory cannot be written).
 
     Datasette only reads; the views and canned queries need the current
     schema, so an archive made by an older stdcrawl is migrated once (the
     usual writable open). A file that cannot be written is served as it is.
     """
-    if up_to_date(db_path):
-        return
+    with Archive(db_path, readonly=True) as archive:
+        current, immutable = _up_to_date(archive), archive.immutable
+    if current or immutable:
+        return immutable
     try:
         Archive(db_path).close()
     except ArchiveError as exc:
         print(f"stdcrawl serve: serving an older schema as it is ({exc})", file=sys.stderr)
+    return False
 
 
 def up_to_date(db_path: Path) -> bool:
     """Whether the archive has the current schema version and views (read-only check)."""
     with Archive(db_path, readonly=True) as archive:
-        version = archive.db.execute("pragma user_version").fetchone()[0]
-        stored = dict(archive.db.execute("select name, sql from sqlite_master where type = 'view'").fetchall())
+        return _up_to_date(archive)
+
+
+def _up_to_date(archive: Archive) -> bool:
+    version = archive.db.execute("pragma user_version").fetchone()[0]
+    stored = dict(archive.db.execute("select name, sql from sqlite_master where type = 'view'").fetchall())
     return version >= SCHEMA_VERSION and all(stored.get(n) == sql for n, sql in view_statements().items())
 
 
@@ -161,10 +171,15 @@ def browse_dir(name: str) -> Path:
     return Path(str(files("stdcrawl.research.browse") / name))
 
 
-def datasette_args(db_path: Path, metadata: Path, host: str, port: int, live: bool) -> list[str]:
-    """The `datasette serve` command line for `db_path`."""
+def datasette_args(db_path: Path, metadata: Path, host: str, port: int, live: bool, read_only_dir: bool = False) -> list[str]:
+    """The `datasette serve` command line for `db_path`.
+
+    Immutable (`-i`: exact counts, no locks) unless a crawl may be writing
+    (`live`, or a write-ahead log with content); always immutable when the
+    directory cannot be written, where SQLite could not open it otherwise.
+    """
     wal = db_path.with_name(db_path.name + "-wal")
-    live = live or (wal.exists() and wal.stat().st_size > 0)
+    live = not read_only_dir and (live or (wal.exists() and wal.stat().st_size > 0))
     args = ["serve", str(db_path)] if live else ["serve", "-i", str(db_path)]
     args += ["--host", host, "--port", str(port), "--metadata", str(metadata)]
     args += ["--static", f"{STATIC_MOUNT}:{browse_dir('static')}", "--template-dir", str(browse_dir("templates"))]
@@ -187,7 +202,9 @@ def serve(db_path: str | Path, host: str = "127.0.0.1", port: int = DEFAULT_PORT
     if not pm.is_registered(browse):
         pm.register(browse, name="stdcrawl")
     db_path = Path(db_path)
-    prepare(db_path)
+    read_only_dir = prepare(db_path)
+    if read_only_dir and live:
+        print("stdcrawl serve: --live is not possible in a read-only directory: serving it immutable", file=sys.stderr)
     # Uvicorn stops gracefully on SIGTERM, then raises it again: let that
     # end here, so the temporary metadata is removed and the exit code is 0.
     signal.signal(signal.SIGTERM, _stop)
@@ -196,7 +213,7 @@ def serve(db_path: str | Path, host: str = "127.0.0.1", port: int = DEFAULT_PORT
         metadata.write_text(json.dumps(build_metadata(db_path.stem), ensure_ascii=False, indent=2))
         try:
             datasette_cli.main(
-                args=datasette_args(db_path, metadata, host, port, live), prog_name="datasette", standalone_mode=False
+                args=datasette_args(db_path, metadata, host, port, live, read_only_dir), prog_name="datasette", standalone_mode=False
             )
         except SystemExit as exc:
             return exc.code if isinstance(exc.code, int) else 1
