@@ -64,6 +64,13 @@ class _Open:
 _BLOCK, _INLINE, _LINK = 0, 1, 2
 
 
+def _leaf_inline(el, skip_tags: frozenset[str], block_tags: frozenset[str]) -> bool:
+    """An inline element without children whose text the walk just reads (not an image, a break or a comment)."""
+    tag = el.tag
+    return (tag.__class__ is str and tag not in block_tags and tag not in skip_tags
+            and tag != "img" and tag != "br" and not len(el))
+
+
 def text_layout(root: etree._Element, profile: SiteProfile = STDAILY_ENGLISH) -> list[Block]:
     """The page's text blocks, in document order.
 
@@ -83,6 +90,9 @@ def text_layout(root: etree._Element, profile: SiteProfile = STDAILY_ENGLISH) ->
 
     def look(ob: _Open) -> tuple[bool, bool]:
         el, tag = ob.el, ob.tag
+        if not el.keys():  # most blocks (menu and list items) carry no attribute at all
+            ob.look = (tag == "center", tag == "figcaption")
+            return ob.look
         style = el.get("style")
         cls = el.get("class")
         ob.look = (
@@ -145,7 +155,18 @@ def text_layout(root: etree._Element, profile: SiteProfile = STDAILY_ENGLISH) ->
                 if tag in block_tags:
                     if parts or ob.images or ob.links:
                         flush(ob, parts)
-                    if len(child):
+                    n = len(child)
+                    if n == 1 and _leaf_inline(child[0], skip_tags, block_tags):
+                        # `<li><a href="…">headline</a></li>`: most blocks of a full page's menus and boxes
+                        inner, only = _Open(child, tag), child[0]
+                        inner_parts = [t for t in (child.text, only.text, only.tail) if t]
+                        if only.tag == "a":
+                            href = only.get("href")
+                            if href:
+                                text = only.text
+                                inner.links.append((href, " ".join(text.split()) if text else ""))
+                        flush(inner, inner_parts)
+                    elif n:
                         stack.append((children, child, ob, parts, _BLOCK, 0))
                         ob, parts = _Open(child, tag), []
                         text = child.text
@@ -153,9 +174,11 @@ def text_layout(root: etree._Element, profile: SiteProfile = STDAILY_ENGLISH) ->
                             parts.append(text)
                         children = iter(child)
                         break
-                    text = child.text
-                    if text:
-                        if BR in text or IMG in text:
+                    else:
+                        text = child.text
+                        if not text:
+                            pass
+                        elif BR in text or IMG in text:
                             flush(_Open(child, tag), [text])
                         else:
                             text = " ".join(text.split())
