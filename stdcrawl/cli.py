@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
+import re
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -37,6 +40,13 @@ def _positive_int(value: str) -> int:
     return number
 
 
+def _setting(value: str) -> tuple[str, str]:
+    name, sep, setting = value.partition("=")
+    if not sep or not re.fullmatch(r"[A-Z][A-Z0-9_]*", name):
+        raise argparse.ArgumentTypeError(f"expected NAME=VALUE with an upper-case setting name, not {value!r}")
+    return name, setting
+
+
 def _db_arg(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db", help="archive file (default: $STDCRAWL_DB, then ./stdcrawl.db)")
 
@@ -60,6 +70,7 @@ def cmd_crawl(args) -> int:
         progress=args.progress_seconds if interactive and not args.quiet else 0,
         contact=args.contact,
         no_warc=args.no_warc,
+        extra_settings=dict(args.set or []),
     )
     summary = run_crawl(opts)
     if args.summary_json:
@@ -71,15 +82,22 @@ def cmd_crawl(args) -> int:
 
 def cmd_demo(args) -> int:
     from stdcrawl.demo import EXAMPLE_SQL, run_demo
+    from stdcrawl.archive.store import Archive, ArchiveError
     from stdcrawl.research.reports import archive_stats, format_stats
     from stdcrawl.crawl.runner import summary_line
 
     db = Path(args.db or "demo.db")
+    try:
+        Archive(db).close()  # a bad --db is one line, before any "Serving …"
+    except ArchiveError as exc:
+        print(f"stdcrawl demo: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     print(f"Serving the fixture site on 127.0.0.1 and crawling it into {db} …", file=sys.stderr)
     summary = run_demo(db, progress=2.0 if sys.stderr.isatty() else 0)
-    print(summary_line(summary))
     if summary.get("crawl_id") is None:
+        print(summary_line(summary), file=sys.stderr)
         return summary["exit_code"]
+    print(summary_line(summary))
     print()
     print(format_stats(archive_stats(db)))
     print()
@@ -164,7 +182,7 @@ def cmd_export(args) -> int:
 
     try:
         with open_archive(resolve_db_path(args.db)) as archive:
-            count = export(archive, args.format, args.out, query=args.query, **_filters(args))
+            count = export(archive, args.format, args.out, force=args.force, query=args.query, **_filters(args))
     except (ArchiveError, ExportError, QueryError) as exc:
         print(f"stdcrawl export: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -279,6 +297,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--progress-seconds", type=float, default=5.0, help="progress line interval on a terminal (0: off)")
     p.add_argument("-q", "--quiet", action="store_true", help="print nothing on success")
     p.add_argument("-v", "--verbose", action="store_true", help="Scrapy's INFO log on stderr")
+    p.add_argument("-s", "--set", action="append", type=_setting, metavar="NAME=VALUE",
+                   help="override a setting of stdcrawl/crawl/settings.py, e.g. -s STDCRAWL_WATCHDOG_SECONDS=300")
     p.set_defaults(func=cmd_crawl)
 
     p = sub.add_parser("health", help="extraction health over time: field coverage and articles per month, runs, templates")
@@ -327,6 +347,7 @@ def build_parser() -> argparse.ArgumentParser:
     _db_arg(p)
     p.add_argument("--format", choices=("jsonl", "csv", "parquet"), required=True)
     p.add_argument("--out", required=True, help="the file to write ('-': stdout, for jsonl and csv)")
+    p.add_argument("--force", action="store_true", help="replace --out if it exists (never the archive itself)")
     p.add_argument("--query", help="only articles matching this full-text query")
     _filter_args(p)
     p.set_defaults(func=cmd_export)
@@ -359,6 +380,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    name = " ".join(x for x in (args.command, getattr(args, "warc_command", None)) if x)
+    _notes_to_stderr(f"stdcrawl {name}")
     try:
         return args.func(args)
     except KeyboardInterrupt:
@@ -366,3 +389,17 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # `stdcrawl … | head`: the reader has had enough
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
+    except sqlite3.Error as exc:  # met after a good open: a damaged page, a vanished file
+        from stdcrawl.archive.dbfile import describe_error
+
+        db = Path(args.db or "demo.db") if args.command == "demo" else resolve_db_path(getattr(args, "db", None))
+        print(f"stdcrawl {name}: {describe_error(db, exc)}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+def _notes_to_stderr(prefix: str) -> None:
+    """What the archive opener has to say (an immutable open) reaches the user as one line."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter(f"{prefix}: note: %(message)s"))
+    opener = logging.getLogger("stdcrawl.archive.dbfile")
+    opener.handlers = [handler]  # one, however often main() runs in a process

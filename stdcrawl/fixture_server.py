@@ -9,8 +9,11 @@ gzip when asked, and 404s what is not there. `ROOT/_headers.json` can
 override a page's response headers (a page that lies about its encoding).
 
 Every request is logged (`server.requests`) so tests can count exactly what
-a crawl fetched. The folder is read on every request, so a test can change
-the site between two crawls.
+a crawl fetched, and wait for it (`wait_for`). The folder is read on every
+request, so a test can change the site between two crawls. `before_answer`,
+if set, is called with each request's path before it is answered: a test can
+hold a crawl at a known point there (tests/gates.py) instead of guessing with
+sleeps, or return an HTTP status to answer with instead (a 503, say).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import gzip
 import hashlib
 import json
 import re
+import sys
 import threading
 import time
 from dataclasses import dataclass
@@ -54,8 +58,10 @@ class FixtureServer:
         self.gzip_min_bytes = gzip_min_bytes
         self.delay = delay  # seconds before each answer: a slow site, for tests that must catch a run mid-way
         self.requests: list[LoggedRequest] = []
+        self.before_answer = None  # callable(path) -> None or a status to answer with; in the request's thread
         self._lock = threading.Lock()
-        self._httpd = ThreadingHTTPServer((host, port), self._handler())
+        self._logged = threading.Condition(self._lock)
+        self._httpd = _QuietServer((host, port), self._handler())
         self._httpd.daemon_threads = True
         self._thread: threading.Thread | None = None
 
@@ -86,6 +92,12 @@ class FixtureServer:
     def log(self, entry: LoggedRequest) -> None:
         with self._lock:
             self.requests.append(entry)
+            self._logged.notify_all()
+
+    def wait_for(self, predicate, timeout: float = 60) -> bool:
+        """Wait until `predicate(requests)` holds (checked at each logged request); whether it did."""
+        with self._logged:
+            return self._logged.wait_for(lambda: predicate(self.requests), timeout)
 
     def paths(self) -> list[str]:
         with self._lock:
@@ -128,6 +140,12 @@ class FixtureServer:
                     time.sleep(server.delay)
                 path = urlsplit(self.path).path
                 conditional = bool(self.headers.get("If-None-Match") or self.headers.get("If-Modified-Since"))
+                status = server.before_answer(path) if server.before_answer is not None else None
+                if status:  # the hook answers instead: a server error, say
+                    body = f"<html><body><h1>HTTP {status}</h1></body></html>".encode()
+                    self._send(status, {"Content-Type": "text/html; charset=utf-8"}, body, head)
+                    server.log(LoggedRequest(self.command, path, status, conditional, time.time()))
+                    return
                 file = server.resolve(path)
                 if file is None:
                     body = b"<html><head><title>404 Not Found</title></head><body><h1>Not Found</h1></body></html>"
@@ -165,6 +183,14 @@ class FixtureServer:
                     self.wfile.write(body)
 
         return Handler
+
+
+class _QuietServer(ThreadingHTTPServer):
+    """A client that went away mid-answer (a killed crawl) is no server error."""
+
+    def handle_error(self, request, client_address):
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
 
 
 def _content_type(file: Path, data: bytes) -> str:

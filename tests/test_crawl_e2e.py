@@ -124,9 +124,10 @@ def test_bad_pages_are_counted_in_the_runs_row_and_never_stop_the_crawl(crawled)
     row = con.execute("select * from crawls order by crawl_id limit 1").fetchone()
     reasons = json.loads(row["failure_reasons"])
     assert row["status"] == "finished_with_failures" and row["exit_code"] == 1
-    assert reasons.get("http_404", 0) >= 1, reasons  # the list link to a missing article
-    assert reasons.get("dropped/missing_title", 0) + reasons.get("dropped/missing_body", 0) >= 1, reasons  # the broken page
+    assert "http_404" not in reasons and row["gone"] >= 1, reasons  # the list link to a missing article: gone
+    assert reasons.get("truncated", 0) >= 1, reasons  # the cut-off page
     assert row["bad_pages"] == sum(reasons.values())
+    assert row["pending"] == sum(reasons.values())
     notes = json.loads(row["stats"])
     assert notes.get("stdcrawl/notes/encoding_recovered", 0) == 1  # the page that lies about its encoding
 

@@ -8,7 +8,10 @@ import sqlite3
 import subprocess
 import sys
 import tracemalloc
+from datetime import date, datetime, timedelta, timezone
 
+import duckdb
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
@@ -16,7 +19,7 @@ from stdcrawl.research.api import open_archive
 from stdcrawl.cli import main
 from stdcrawl.research.export import ExportError, export
 
-from .archive_factory import build_archive, make_article
+from .archive_factory import SAMPLE, build_archive, make_article
 
 LISTS = ("breadcrumb", "authors", "extraction_notes")
 
@@ -59,6 +62,19 @@ def from_csv_cell(key: str, cell: str, like):
     return type(like)(cell)
 
 
+TIMES = ("published_at", "published_utc", "fetched_at", "first_seen_at", "last_seen_at", "last_changed_at")
+
+
+def as_parquet_holds_it(article: dict) -> dict:
+    """An expected article with Parquet's types: times as aware datetimes, plus `published_date`."""
+    out = {}
+    for key, value in article.items():
+        out[key] = datetime.fromisoformat(value) if key in TIMES and value else value
+        if key == "published_utc":
+            out["published_date"] = date.fromisoformat(article["published_at"][:10]) if article["published_at"] else None
+    return out
+
+
 def read_back(fmt: str, path) -> list[dict]:
     if fmt == "jsonl":
         return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
@@ -77,6 +93,8 @@ def test_every_format_round_trips(db, tmp_path, fmt):
     assert [r["article_id"] for r in rows] == ["g3-5", "g3-4", "g3-1", "g3-2", "g3-3"]  # oldest first, undated first
     for row in rows:
         want = expected[row["article_id"]]
+        if fmt == "parquet":
+            want = as_parquet_holds_it(want)
         assert list(row) == list(want)  # same fields, same order
         if fmt == "csv":
             row = {k: from_csv_cell(k, v, want[k]) for k, v in row.items()}
@@ -99,6 +117,38 @@ def test_nested_fields_in_each_format(db, tmp_path):
     assert str(table.schema.field("images").type) == "list<element: struct<src: string, caption: string>>"
     assert table.schema.field("word_count").type == "int64"
     assert table.to_pylist()[0]["related"] == jl["related"]
+
+
+def test_parquet_types_times_and_dates_for_duckdb_and_pandas(tmp_path):
+    """Times are timestamps (the +08:00 instant kept), the Beijing day a date:
+    `date_trunc('year', published_at)` runs without a cast."""
+    new_year = make_article(9, published_at="2022-01-01T05:00:00+08:00")  # still 2021 in UTC
+    db = build_archive(tmp_path / "a.db", [*SAMPLE, new_year])
+    out = tmp_path / "a.parquet"
+    assert main(["export", "--db", str(db), "--format", "parquet", "--out", str(out)]) == 0
+    schema = pq.read_schema(out)
+    assert schema.field("published_at").type == pa.timestamp("us", tz="+08:00")
+    assert schema.field("published_utc").type == pa.timestamp("us", tz="UTC")
+    assert schema.field("fetched_at").type == pa.timestamp("us", tz="UTC")
+    assert schema.field("published_date").type == pa.date32()
+    (row,) = [r for r in pq.read_table(out).to_pylist() if r["article_id"] == "g3-9"]
+    assert row["published_at"].utcoffset() == timedelta(hours=8)
+    assert row["published_at"] == datetime(2021, 12, 31, 21, 0, tzinfo=timezone.utc)  # the same instant
+    assert row["published_date"] == date(2022, 1, 1)
+    con = duckdb.connect()
+    con.execute("set TimeZone = 'UTC'")  # the answer must not depend on the machine's zone
+    years = con.execute(
+        f"select year(date_trunc('year', published_at)) as y, count(*) from '{out}' "
+        "where published_at is not null group by y order by y"
+    ).fetchall()
+    assert years == [(2020, 1), (2021, 2), (2022, 1), (2023, 1)]
+    beijing_years = con.execute(
+        f"select year(published_date) as y, count(*) from '{out}' where published_date is not null group by y order by y"
+    ).fetchall()
+    assert beijing_years == [(2020, 1), (2021, 1), (2022, 2), (2023, 1)]
+    assert con.execute(f"select typeof(published_at), typeof(published_date) from '{out}' limit 1").fetchone() == (
+        "TIMESTAMP WITH TIME ZONE", "DATE",
+    )
 
 
 def test_filters_and_query(db, tmp_path, capsys):
@@ -163,3 +213,49 @@ def test_exports_stream(archives_of_two_sizes, tmp_path, fmt):
                 tracemalloc.stop()
     assert peaks[1] < peaks[0] * 1.25 + 1_000_000, peaks
     assert peaks[1] < (30_000_000 if fmt == "parquet" else 2_000_000), peaks
+
+
+@pytest.mark.parametrize("force", [False, True])
+def test_an_export_never_overwrites_the_archive_it_reads(db, tmp_path, capsys, force):
+    before = db.read_bytes()
+    link = tmp_path / "link.jsonl"
+    link.symlink_to(db)
+    for out in (db, link, tmp_path / "sub" / ".." / db.name, db.with_name(db.name + "-wal")):
+        (tmp_path / "sub").mkdir(exist_ok=True)
+        args = ["export", "--db", str(db), "--format", "jsonl", "--out", str(out)] + (["--force"] if force else [])
+        assert main(args) == 2, out
+        err = capsys.readouterr().err
+        assert "archive's own file" in err and err.count("\n") == 1
+    assert db.read_bytes() == before
+    with open_archive(db) as archive:
+        assert archive.count() == 5
+
+
+def test_an_existing_file_is_replaced_only_with_force(db, tmp_path, capsys):
+    out = tmp_path / "articles.jsonl"
+    out.write_text("my notes\n")
+    args = ["export", "--db", str(db), "--format", "jsonl", "--out", str(out)]
+    assert main(args) == 2
+    assert "exists; give --force" in capsys.readouterr().err
+    assert out.read_text() == "my notes\n"
+    assert main(args + ["--force"]) == 0
+    assert len(out.read_text().splitlines()) == 5
+    assert [p.name for p in tmp_path.iterdir() if not p.name.startswith("a.db")] == ["articles.jsonl"]  # no temporary file
+
+
+def test_a_file_that_appears_while_exporting_is_not_replaced(db, tmp_path):
+    out = tmp_path / "articles.jsonl"
+    with open_archive(db) as archive:
+        rows = archive.articles()
+
+        def slow_rows(**kw):
+            for i, row in enumerate(rows):
+                if i == 2:
+                    out.write_text("written meanwhile by someone else\n")
+                yield row
+
+        archive.articles = slow_rows
+        with pytest.raises(ExportError, match="exists"):
+            export(archive, "jsonl", out)
+    assert out.read_text() == "written meanwhile by someone else\n"
+    assert list(tmp_path.glob(".*")) == []

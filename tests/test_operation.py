@@ -10,13 +10,18 @@ import subprocess
 import sys
 
 from stdcrawl import sitegen
+from stdcrawl.extract.site import STDAILY_ENGLISH
 from stdcrawl.fixture_server import FixtureServer
 
 from .conftest import FIXTURE_SITE, ROOT, manifest, run_stdcrawl
+from .gates import Gate
 
 
-def run_on_terminal(args: list[str], timeout: float = 120) -> str:
-    """Run a command with stderr and stdout on a pseudo-terminal; its output."""
+def run_on_terminal(args: list[str], timeout: float = 120, on_output=None) -> str:
+    """Run a command with stderr and stdout on a pseudo-terminal; its output.
+
+    `on_output(text so far)` is called after each read, so a test can react
+    to what the command has printed (open a gate, say)."""
     pid, fd = pty.fork()
     if pid == 0:  # the child
         os.chdir(ROOT)
@@ -30,14 +35,24 @@ def run_on_terminal(args: list[str], timeout: float = 120) -> str:
         if not data:
             break
         chunks.append(data)
+        if on_output is not None:
+            on_output(b"".join(chunks).decode(errors="replace"))
     os.waitpid(pid, 0)
     return b"".join(chunks).decode(errors="replace")
 
 
 def test_a_crawl_on_a_terminal_shows_progress_and_ends_with_a_summary(tmp_path):
-    with FixtureServer(FIXTURE_SITE, delay=0.1) as server:
-        out = run_on_terminal(["-m", "stdcrawl", "crawl", "--db", str(tmp_path / "a.db"),
-                               "--base-url", server.base_url, "--progress-seconds", "0.5"])
+    # Articles are held until a progress line has been printed: however fast
+    # or slow the machine, the crawl is still running when the line is due.
+    gate = Gate(lambda path: STDAILY_ENGLISH.article_ref(path) is not None)
+    with FixtureServer(FIXTURE_SITE) as server:
+        server.before_answer = gate
+        out = run_on_terminal(
+            ["-m", "stdcrawl", "crawl", "--db", str(tmp_path / "a.db"), "--base-url", server.base_url,
+             "--progress-seconds", "0.2"],
+            on_output=lambda text: "[stdcrawl]" in text and gate.open(),
+        )
+        gate.open()
     assert "[stdcrawl]" in out and "pages fetched" in out and "articles stored" in out
     assert out.strip().splitlines()[-1].startswith("stdcrawl: full crawl #1 finished_with_failures")
 
@@ -49,7 +64,7 @@ def test_off_a_terminal_a_crawl_prints_only_its_summary_and_logs_to_a_file(fixtu
     assert result.stdout == ""
     assert result.stderr.strip().count("\n") == 0 and result.stderr.startswith("stdcrawl: full crawl")
     text = log.read_text()
-    assert "Spider opened" in text and "dropped" in text and "HTTP 404" in text
+    assert "Spider opened" in text and "failed: truncated" in text and "HTTP 404, gone" in text
 
 
 def test_quiet_prints_nothing_when_all_went_well_and_one_line_when_not(site_server, tmp_path):

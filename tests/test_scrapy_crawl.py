@@ -52,3 +52,12 @@ def test_switching_off_the_optional_parts_still_stores_the_articles(tmp_path, fi
         status = conn.execute("select status from crawls").fetchone()[0]
     assert articles > 0 and captures == 0 and status == "ok"
     assert not (tmp_path / "archive-warc").exists()
+
+
+def test_switching_off_the_run_extension_says_why_nothing_is_crawled_without_a_traceback(tmp_path, fixture_server):
+    db = tmp_path / "archive.db"
+    result = scrapy_crawl(db, fixture_server.base_url, "-s",
+                          'EXTENSIONS={"stdcrawl.crawl.extensions.ArchiveRun": null}')
+    assert "Traceback" not in result.stderr
+    assert "ArchiveRun) is switched off" in result.stderr
+    assert not db.exists()

@@ -1,6 +1,9 @@
 """The archive file: schema, in-place updates, versions, duplicates, db path."""
 
 import json
+import os
+import sqlite3
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -104,7 +107,7 @@ def test_db_path_comes_from_option_then_environment_then_default(monkeypatch):
 def test_a_file_that_is_not_a_database_gives_a_clear_error(tmp_path):
     bad = tmp_path / "bad.db"
     bad.write_bytes(b"this is not sqlite" * 100)
-    with pytest.raises(ArchiveError, match="cannot open the archive"):
+    with pytest.raises(ArchiveError, match="not a stdcrawl archive"):
         Archive(bad)
 
 
@@ -136,6 +139,64 @@ def test_sections_are_inferred_from_lists_once_and_kept_on_recrawl(archive):
     counts = archive.write_batch([orphan], [], None)  # the page still shows no section
     assert counts["unchanged"] == 1
     assert archive.db["articles"].get(orphan["article_id"])["section"] == "News"
+
+
+def test_section_inference_looks_only_at_the_lists_a_run_touched(archive):
+    listed = [make_article(n) for n in (1, 2, 3)]
+    orphan = make_article(4, section="", section_dir="", breadcrumb=[], extraction_notes=["no_breadcrumb", "no_section"])
+    node, other = "https://www.stdaily.com/web/English/node_410_2.html", "https://www.stdaily.com/web/English/node_4101.html"
+    items = [{"list_url": node, "article_url": a["canonical_url"], "position": i, "seen_at": "2026-11-28T00:00:00+00:00"}
+             for i, a in enumerate(listed + [orphan])]
+    archive.write_batch(listed + [orphan], [], None, list_items=items)
+    assert archive.infer_sections(lists=set()) == 0  # a no-change night: nothing looked at
+    assert archive.infer_sections(lists={other}) == 0  # another list (a prefix of the same name)
+    # an orphan still without a section on a list the run touched gets one, though stored before
+    assert archive.infer_sections(lists={"https://www.stdaily.com/web/English/node_410.html"},
+                                  articles=[listed[0]["canonical_url"]]) == 1
+    assert archive.db["articles"].get(orphan["article_id"])["section"] == "News"
+    assert archive.lists_showing([orphan["canonical_url"]]) == {node}
+
+
+def test_a_write_open_checks_the_file_unless_it_is_as_the_last_checked_close_left_it(tmp_path):
+    from stdcrawl.archive import dbfile
+    from stdcrawl.clock import Clock, set_clock
+
+    db = tmp_path / "a.db"
+    with Archive(db) as first:
+        assert first.checked  # a new file: checked (trivially) and stamped at close
+    with Archive(db) as again:
+        assert not again.checked  # nothing touched it since
+    with Archive(db, readonly=True):
+        pass
+    with Archive(db) as after_a_reader:
+        assert not after_a_reader.checked
+
+    st = db.stat()  # another program wrote to it
+    os.utime(db, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
+    with Archive(db) as touched:
+        assert touched.checked
+
+    killed = sqlite3.connect(db)  # a run killed with commits still in its WAL
+    killed.execute("pragma wal_autocheckpoint = 0")
+    killed.execute("update crawls set mode = mode")
+    killed.execute("create table scratch (x)")
+    killed.commit()
+    assert db.with_name("a.db-wal").stat().st_size > 0
+    with Archive(db) as after_a_kill:
+        assert after_a_kill.checked
+    killed.close()  # its checkpoint writes the main file once more
+    with Archive(db) as checkpointed:
+        assert checkpointed.checked
+    with Archive(db) as fresh:
+        assert not fresh.checked
+    stamped = json.loads(dbfile.stamp_path(db).read_text())["checked_at"]
+    later = datetime.fromisoformat(stamped) + timedelta(days=dbfile.CHECK_DAYS)
+    previous = set_clock(Clock(later))
+    try:
+        with Archive(db) as weekly:
+            assert weekly.checked  # at least once every CHECK_DAYS
+    finally:
+        set_clock(previous)
 
 
 def test_opening_a_v5_archive_keeps_the_shown_label_and_gives_one_stable_section(tmp_path):

@@ -19,6 +19,7 @@ import sys
 import time
 import zlib
 from collections import Counter
+from contextlib import closing
 from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -29,12 +30,14 @@ from scrapy.utils.conf import build_component_list
 
 from stdcrawl.crawl import settings as default_settings
 from stdcrawl import sitegen
+from stdcrawl.extract.site import STDAILY_ENGLISH
 from stdcrawl.fixture_server import FixtureServer, LoggedRequest
 from stdcrawl.archive.reparse import decode_body, reparse, select_captures
 from stdcrawl.archive.store import Archive
 from stdcrawl.archive.warc import Exchange, Original, WarcReader, WarcWriter, check_captures, payload_digest
 
 from .conftest import FIXTURE_SITE, ROOT, run_stdcrawl
+from .gates import Gate
 
 
 def crawl(server, db: Path, *args: str) -> dict:
@@ -269,27 +272,31 @@ def test_capture_sees_responses_before_decompression_and_redirects():
     capture = names.index("stdcrawl.crawl.capture.WarcCaptureMiddleware")
     # process_response runs from the last of this list to the first: capture first.
     assert capture > names.index("scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware")
-    assert capture > names.index("scrapy.downloadermiddlewares.redirect.RedirectMiddleware")
+    assert capture > names.index("stdcrawl.crawl.redirects.SiteRedirectMiddleware")
     assert capture > names.index("stdcrawl.crawl.middlewares.BackoffRetryMiddleware")
 
 
 def test_a_killed_crawl_never_leaves_a_row_without_its_record(tmp_path):
     root, db = tmp_path / "site", tmp_path / "a.db"
     sitegen.write_site(root, sitegen.synthetic_articles(300, seed=8, end=dt.date.today()))
-    with FixtureServer(root, delay=0.01) as server:
+    gate = Gate(lambda path: STDAILY_ENGLISH.article_ref(path) is not None, let_through=80)  # the crawl cannot finish
+    with FixtureServer(root) as server:
+        server.before_answer = gate
         cmd = [sys.executable, "-m", "stdcrawl", "crawl", "--db", str(db), "--base-url", server.base_url, "-q"]
         proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        gate.wait_holding()
         deadline, captured = time.monotonic() + 60, 0
-        while captured < 60 and time.monotonic() < deadline:
+        while captured < 60:  # certain to come: the gate holds the crawl until it is killed
+            assert proc.poll() is None and time.monotonic() < deadline, f"only {captured} captures"
             time.sleep(0.05)
             try:
-                with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as con:
+                with closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True)) as con:
                     captured = con.execute("select count(*) from captures").fetchone()[0]
             except sqlite3.OperationalError:
                 captured = 0
-        assert proc.poll() is None, "the crawl finished before it could be killed"
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=30)
+        gate.open()
     report = check_captures(db)
     assert report.rows >= 60 and report.ok, report.format()
 

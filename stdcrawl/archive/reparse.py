@@ -26,6 +26,7 @@ from pathlib import Path
 from scrapy.http import Headers, TextResponse
 from scrapy.responsetypes import responsetypes
 
+from stdcrawl.archive import dbfile
 from stdcrawl.archive.dedupe import Deduper
 from stdcrawl.archive.lock import RunLock
 from stdcrawl.extract.items import GOLDEN_FIELDS
@@ -120,11 +121,18 @@ def reparse(db_path: str | Path, since: str | None = None, article_id: str | Non
     db_path = Path(db_path)
     since_iso = parse_since(since).isoformat() if since else None
     report = ReparseReport(dry_run=dry_run)
-    if not db_path.exists():
-        raise ArchiveError(f"no archive at {db_path}")
+    try:
+        dbfile.check_readable(db_path)
+        if not dry_run:
+            dbfile.check_writable(db_path)
+    except dbfile.ArchiveFileError as exc:
+        raise ArchiveError(str(exc)) from None
     lock = None if dry_run else RunLock(db_path)
     if lock:
-        lock.acquire()
+        try:
+            lock.acquire()
+        except OSError as exc:
+            raise ArchiveError(f"cannot create the lock file {lock.path}: {exc.strerror or exc}") from None
     try:
         with Archive(db_path, readonly=dry_run) as archive, WarcReader(db_path.resolve().parent) as reader:
             if "captures" not in archive.db.table_names():
@@ -329,8 +337,10 @@ def decode_body(body: bytes, content_encoding: str | None) -> tuple[bytes, list[
             except zlib.error:  # raw deflate, as some servers send it
                 body = zlib.decompress(body, -15)
         elif coding == "br":
-            import brotli
-
+            try:
+                import brotli
+            except ImportError:  # PyPy
+                import brotlicffi as brotli
             body = brotli.decompress(body)
         else:
             try:

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import sqlite_utils
 
-from stdcrawl.archive import problems
+from stdcrawl.archive import cjk, pending, problems
 from stdcrawl.archive.near_duplicates import title_key
+from stdcrawl.archive.views import drop_views
 from stdcrawl.extract.site import STDAILY_ENGLISH
 
 
@@ -202,6 +203,9 @@ MIGRATIONS = [
     (5, _add_site),  # which site profile an article comes from (issue 10)
     (6, _split_section_label),  # section_label as shown; section stable per directory (issue 11)
     (7, _create_health),  # field health per run, template signatures, extraction problems (issue 12)
+    (8, drop_views),  # views recreated with plain names, not `[name]`: DuckDB's sqlite scanner reads them (issue 13)
+    (9, cjk.create_index),  # `articles_cjk`: Chinese words inside running text (issue 13)
     (11, _add_near_duplicates),  # near-duplicate copies merged into one article (issue 11)
+    (12, pending.add_columns),  # failed URLs kept pending, gone and given up (issue 9)
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]

@@ -15,17 +15,21 @@ VIEWS: dict[str, str] = {
 select substr(published_at, 1, 7) as month, section, count(*) as articles
 from articles group by month, section order by month, section""",
     # Who writes most? `authors` is a JSON list: one row per (article, author).
+    # `trim(…, '"')`: DuckDB runs a view's SQL itself, and its json_each
+    # `value` is JSON ('"Gong Guoping"'); SQLite's is the name already.
     "top_authors": """
-select author.value as author, count(*) as articles,
+select trim(author.value, '"') as author, count(*) as articles,
        min(a.published_at) as first_published_at, max(a.published_at) as last_published_at
 from articles a, json_each(a.authors) as author
-group by author.value order by articles desc, author""",
-    # Which articles were edited after we first archived them?
+group by 1 order by articles desc, author""",
+    # Which articles were edited after we first archived them? (Every column
+    # grouped: DuckDB binds a view itself and wants standard SQL.)
     "changed_articles": """
 select a.article_id, a.title, a.section, a.published_at, count(v.version_id) as versions,
        min(v.replaced_at) as first_changed_at, max(v.replaced_at) as last_changed_at, a.canonical_url
 from articles a join article_versions v on v.article_id = a.article_id and v.kind = 'earlier'
-group by a.article_id order by last_changed_at desc""",
+group by a.article_id, a.title, a.section, a.published_at, a.canonical_url
+order by last_changed_at desc""",
     # One light row per article with its year, for browsing and faceting;
     # `rowid` is the article's rowid in `articles` and `articles_fts`, so the
     # full-text index can search this view too.
@@ -38,12 +42,24 @@ from articles a""",
 
 
 def view_statements() -> dict[str, str]:
-    """The CREATE VIEW statement of each view, as sqlite_master stores it."""
-    return {name: f"CREATE VIEW [{name}] as {sql.strip()}" for name, sql in VIEWS.items()}
+    """The CREATE VIEW statement of each view, as sqlite_master stores it.
+
+    Plain identifiers, not `[name]`: DuckDB's sqlite scanner (and other
+    readers of the stored SQL) rejects SQL Server-style brackets.
+    """
+    return {name: f"CREATE VIEW {name} as {sql.strip()}" for name, sql in VIEWS.items()}
 
 
 def create_views(db: sqlite_utils.Database) -> None:
     """(Re)create every view in `VIEWS`; runs inside the schema transaction."""
     for name, statement in view_statements().items():
-        db.execute(f"drop view if exists [{name}]")
+        db.execute(f"drop view if exists {name}")
         db.execute(statement)
+
+
+def drop_views(db: sqlite_utils.Database) -> None:
+    """Drop every view in `VIEWS`, however it was named (a migration: the
+    views of older archives were created as `[name]`). `Archive.ensure_schema`
+    creates them again after the last migration, over the final tables."""
+    for name in VIEWS:
+        db.execute(f"drop view if exists {name}")

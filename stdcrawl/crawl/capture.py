@@ -21,7 +21,7 @@ from pathlib import Path
 
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Request, Response
-from twisted.internet import defer
+from scrapy.utils.defer import deferred_from_coro
 
 from stdcrawl.crawl.profile import site_profile
 from stdcrawl.extract.site import url_path
@@ -73,7 +73,10 @@ class WarcCaptureMiddleware:
             self.failed = True
             logger.error("cannot write the WARC file: %s", exc)
             self.crawler.stats.set_value(f"{STAT}/fatal", f"cannot write the WARC file: {exc}")
-            defer.ensureDeferred(self.crawler.engine.close_spider_async(reason="warc_failed"))
+            self.crawler.stats.set_value(f"{STAT}/fatal_reason", "warc_failed")
+            # deferred_from_coro, not ensureDeferred: under the asyncio reactor the latter left
+            # the close half-done and the run hung with its lock held (issue 9)
+            deferred_from_coro(self.crawler.engine.close_spider_async(reason="warc_failed"))
             raise IgnoreRequest(f"not captured: {exc}") from exc
         return response
 

@@ -20,7 +20,7 @@ from scrapy.exceptions import CloseSpider, NotConfigured
 from scrapy.utils.defer import deferred_from_coro
 from twisted.internet import task
 
-from stdcrawl.archive import drift, problems
+from stdcrawl.archive import drift, pending, problems
 from stdcrawl.archive.lock import LockHeld, LockUnsupported, RunLock
 from stdcrawl.archive.store import Archive, ArchiveError, resolve_db_path
 from stdcrawl.clock import get_clock
@@ -46,6 +46,7 @@ class ArchiveRun:
         self.mode = settings.get("STDCRAWL_MODE")
         self.site = site_profile(settings)
         self.lock = None if settings.getbool("STDCRAWL_LOCK_HELD") else RunLock(self.db_path)
+        self.verified = settings.getbool("STDCRAWL_DB_VERIFIED")  # run_crawl ran quick_check already
         self.archive: Archive | None = None
         self.crawl_id: int | None = None
         self.pending_articles: list[dict] = []
@@ -53,6 +54,13 @@ class ArchiveRun:
         self.deferred_fetches: list[dict] = []  # list pages: written only if the run completes
         self.pending_list_items: list[dict] = []  # which list page showed which article
         self.pending_captures: list[dict] = []  # `captures` rows of WARC records (capture.py)
+        self.pending_outcomes: list[dict] = []  # failed, gone and recovered URLs (pending.py)
+        self.max_attempts = settings.getint("STDCRAWL_PENDING_MAX_ATTEMPTS")
+        self.given_up: list[str] = []
+        # what section inference must look at when the run closes: everything after a full
+        # run (None); after an incremental one, the lists it parsed and the articles it stored
+        self.touched_lists: set[str] | None = None if self.mode == "full" else set()
+        self.stored_urls: set[str] = set()
         self.pending_problems: list[dict] = []  # `extraction_problems` rows of pages that gave no article
         # the run's field health, judged at the end against the archive's history (archive/drift.py)
         self.health = HealthTally(settings.getint("STDCRAWL_HEALTH_BODY_FLOOR"), self.site)
@@ -62,6 +70,8 @@ class ArchiveRun:
         self._flusher = None
         self.failed_to_open: str | None = None
         self.previous_complete = False
+        self.first_run = False  # no run recorded before: nothing to catch up on
+        self.closed = False
         self.store_error: str | None = None
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
@@ -83,8 +93,8 @@ class ArchiveRun:
         try:
             if self.lock:
                 self.lock.acquire()
-            self.archive = Archive(self.db_path)
-        except (LockHeld, LockUnsupported, ArchiveError) as exc:
+            self.archive = Archive(self.db_path, verify=not self.verified)
+        except (LockHeld, LockUnsupported, ArchiveError, OSError) as exc:
             self.failed_to_open = "lock_held" if isinstance(exc, LockHeld) else "archive_unavailable"
             logger.error("%s", exc)
             self.crawler.stats.set_value(f"{STAT}/fatal", str(exc))
@@ -98,6 +108,7 @@ class ArchiveRun:
             if settings.get(k) is not None
         }
         self.previous_complete = self.archive.last_run_complete()
+        self.first_run = self.archive.count("crawls") == 0
         self.known_templates = drift.known_templates(self.archive.db)
         base_url = settings.get("STDCRAWL_BASE_URL") or self.site.live_base_url
         self.crawl_id = self.archive.begin_crawl(self.mode, base_url, args)
@@ -119,6 +130,8 @@ class ArchiveRun:
         (self.deferred_fetches if at_end else self.pending_fetches).append(fetch)
 
     def add_list_items(self, list_url: str, article_urls: list[str], seen_at: str) -> None:
+        if article_urls and self.touched_lists is not None:
+            self.touched_lists.add(list_url)
         self.pending_list_items.extend(
             {"list_url": list_url, "article_url": url, "position": i, "seen_at": seen_at}
             for i, url in enumerate(article_urls)
@@ -132,22 +145,32 @@ class ArchiveRun:
     def add_capture(self, capture: dict) -> None:
         self.pending_captures.append(capture)
 
+    def add_outcome(self, url: str, result: str, **fields) -> None:
+        """A URL failed (`failed`), is gone (404/410) or answered as it should (`ok`): see pending.py."""
+        self.pending_outcomes.append({"url": url, "result": result, **fields})
+
     def flush(self) -> None:
         if self.archive is None or not (
             self.pending_articles or self.pending_fetches or self.pending_captures or self.pending_list_items
-            or self.pending_problems
+            or self.pending_outcomes or self.pending_problems
         ):
             return
         if self.store_error:
             return
         articles, fetches, captures = self.pending_articles, self.pending_fetches, self.pending_captures
-        list_items, problem_rows = self.pending_list_items, self.pending_problems
+        list_items, problem_rows, outcomes = self.pending_list_items, self.pending_problems, self.pending_outcomes
         self.pending_articles, self.pending_fetches, self.pending_captures = [], [], []
-        self.pending_list_items, self.pending_problems = [], []
+        self.pending_list_items, self.pending_problems, self.pending_outcomes = [], [], []
+        # failures first: a URL stored in the same batch is no longer pending
+        outcomes = outcomes + [{"url": a["canonical_url"], "result": "ok"} for a in articles]
+        if self.touched_lists is not None:
+            self.stored_urls.update(a["canonical_url"] for a in articles)
         try:
             if captures and self.warc is not None:
                 self.warc.sync()  # the records are on disk before the rows pointing at them commit
-            counts = self.archive.write_batch(articles, fetches, self.crawl_id, captures, list_items, problem_rows)
+            with self.archive.db.atomic():
+                counts = self.archive.write_batch(articles, fetches, self.crawl_id, captures, list_items, problem_rows)
+                given_up = pending.record(self.archive.db, outcomes, get_clock().now(), self.max_attempts)
         except (sqlite3.Error, OSError) as exc:
             # The batch's transaction rolled back: nothing half-written. A crawl
             # that cannot store stops rather than fetching for nothing; the next
@@ -162,24 +185,42 @@ class ArchiveRun:
                 deferred_from_coro(self.crawler.engine.close_spider_async(reason="store_failed"))
             return
         stats = self.crawler.stats
+        for url in given_up:
+            logger.warning("given up after %d failed attempts: %s", self.max_attempts, url)
+        self.given_up.extend(given_up)
         for outcome, n in counts.items():
             if n:
                 stats.inc_value(f"{STAT}/articles/{outcome}", n)
 
     # --- close ------------------------------------------------------------------
 
+    def close_interrupted(self) -> None:
+        """Record a run Scrapy stopped without closing the spider (a second
+        Ctrl-C stops the reactor at once): what was stored is counted, and the
+        row ends `interrupted` instead of staying `running`."""
+        if self.archive is not None and not self.closed:
+            self.spider_closed(None, "interrupted")
+
     def spider_closed(self, spider, reason):
         if self._flusher is not None and self._flusher.running:
             self._flusher.stop()
-        if self.archive is None:
+        if self.archive is None or self.closed:
             return
+        self.closed = True
         try:
             if reason == "finished":
                 self.pending_fetches.extend(self.deferred_fetches)
             self.flush()
             report = None
             if not self.store_error:
-                self.crawler.stats.set_value(f"{STAT}/sections_from_list", self.archive.infer_sections(self.site))
+                lists = articles = None
+                if self.touched_lists is not None:  # incremental: what this run touched
+                    lists = self.touched_lists | self.archive.lists_showing(self.stored_urls)
+                    articles = self.stored_urls
+                self.crawler.stats.set_value(f"{STAT}/sections_from_list", self.archive.infer_sections(self.site, lists, articles))
+                outstanding = pending.counts(self.archive.db)
+                self.crawler.stats.set_value(f"{STAT}/pending_total", outstanding[pending.PENDING])
+                self.crawler.stats.set_value(f"{STAT}/given_up_urls", list(self.given_up))
                 report = self._assess_health()
             summary = run_summary(self.crawler.stats.get_stats(), reason)
             if report is not None:
@@ -197,11 +238,14 @@ class ArchiveRun:
             except sqlite3.Error as exc:  # the summary still reaches the operator
                 logger.error("could not record the run in crawls: %s", exc)
         finally:
-            if self.warc is not None:
-                self.warc.close()
-            self.archive.close()
-            if self.lock:
-                self.lock.release()
+            # each step on its own: a WARC file that cannot be flushed (full disk) must not keep the lock
+            for step in (self.warc.close if self.warc is not None else None, self.archive.close,
+                         self.lock.release if self.lock else None):
+                try:
+                    if step is not None:
+                        step()
+                except (OSError, sqlite3.Error) as exc:
+                    logger.error("closing the run: %s", exc)
 
     def _assess_health(self):
         """The run's field health against the archive's history (archive/drift.py), or None if it cannot be had."""
@@ -238,6 +282,7 @@ def apply_health(summary: dict, report) -> None:
 RUN_COLUMNS = (
     "requests", "responses", "list_pages", "articles_new", "articles_updated", "articles_unchanged",
     "articles_failed", "duplicates", "dropped", "bad_pages", "complete", "status_counts", "failure_reasons",
+    "pending", "gone", "given_up",
 )
 
 #: Exit codes of `stdcrawl crawl` (README "Exit codes"); 3: the extraction health alarm (archive/drift.py).
@@ -295,6 +340,11 @@ def run_summary(stats: dict, reason: str) -> dict:
         "complete": int(reason == "finished" and not stats.get(f"{STAT}/list_failed", 0)),
         "status_counts": status_counts,
         "failure_reasons": {**{f"dropped/{k}": v for k, v in dropped.items()}, **failures},
+        # pending.py: article URLs still to be fetched after this run, gone this run, given up this run
+        "pending": stats.get(f"{STAT}/pending_total", 0),
+        "gone": stats.get(f"{STAT}/articles/gone", 0),
+        "given_up": len(stats.get(f"{STAT}/given_up_urls") or []),
+        "given_up_urls": list(stats.get(f"{STAT}/given_up_urls") or []),
         # WARC capture (capture.py): bytes added and records by type
         "warc_bytes": stats.get(f"{STAT}/warc/bytes", 0),
         "warc_responses": stats.get(f"{STAT}/warc/response", 0),

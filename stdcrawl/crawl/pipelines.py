@@ -7,6 +7,7 @@ Each pipeline is a thin Scrapy face over a plain function or class that
 from __future__ import annotations
 
 import logging
+from urllib.parse import urlsplit
 
 from scrapy.exceptions import DropItem, NotConfigured
 
@@ -24,7 +25,7 @@ class ExtractPipeline:
     Counts the article's extraction notes; drops, counts and logs an article
     without URL, id, title or body, and a page that is no article (a soft 404);
     lists a dropped article's page in `extraction_problems` (archive/problems.py)
-    when the run extension is on.
+    when the run extension is on, and keeps its URL pending (archive/pending.py).
     """
 
     def __init__(self, stats, profile, run: ArchiveRun | None = None):
@@ -51,8 +52,16 @@ class ExtractPipeline:
                 logger.warning("dropped %s: %s", article.get("url"), reason)
             if self.run is not None and article.get("article_id"):
                 self.run.add_problem(article, reason)
+            canonical = article.get("canonical_url") or _canonical(article.get("url"), self.profile)
+            if self.run is not None and canonical:
+                self.run.add_outcome(canonical, "failed", kind="article", reason=f"dropped/{reason}")
             raise DropItem(f"{reason}: {article.get('url')}")
         return article
+
+
+def _canonical(url: str | None, profile) -> str | None:
+    """A page's canonical URL, as normalization gives it (the page's own host counts as the site's)."""
+    return profile.canonical_url(url, urlsplit(url).netloc) if url else None
 
 
 def archive_run(crawler) -> ArchiveRun:

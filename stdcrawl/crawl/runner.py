@@ -21,8 +21,10 @@ from scrapy.settings import Settings
 
 from stdcrawl.crawl import settings as default_settings
 from stdcrawl.crawl.profile import site_profile
-from stdcrawl.crawl.extensions import EXIT_LOCKED, EXIT_USAGE, STAT, run_summary
+from stdcrawl.crawl.extensions import EXIT_LOCKED, EXIT_USAGE, STAT, ArchiveRun, run_summary
 from stdcrawl.archive.lock import LockHeld, LockUnsupported, RunLock
+from stdcrawl.archive.dbfile import ArchiveFileError, check_writable
+from stdcrawl.archive.store import Archive, ArchiveError
 from stdcrawl.extract.normalize import parse_since
 
 
@@ -74,6 +76,7 @@ def crawl_settings(opts: CrawlOptions) -> Settings:
         "STDCRAWL_STOP_AFTER": opts.stop_after,
         "STDCRAWL_RECHECK_DAYS": opts.recheck_days,
         "STDCRAWL_LOCK_HELD": True,
+        "STDCRAWL_DB_VERIFIED": True,
         "STDCRAWL_PROGRESS_SECONDS": float(opts.progress or 0),
         "STDCRAWL_WARC_ENABLED": not opts.no_warc,
         "LOG_LEVEL": opts.log_level,
@@ -127,11 +130,24 @@ def run_crawl(opts: CrawlOptions) -> dict:
         return {"status": "usage_error", "exit_code": EXIT_USAGE, "message": problem, "mode": opts.mode}
     lock = RunLock(opts.db)
     try:
+        check_writable(Path(opts.db))
         lock.acquire()
     except LockHeld as exc:
         return {"status": "lock_held", "exit_code": EXIT_LOCKED, "message": str(exc), "mode": opts.mode}
     except LockUnsupported as exc:
         return {"status": "usage_error", "exit_code": EXIT_USAGE, "message": str(exc), "mode": opts.mode}
+    except ArchiveFileError as exc:
+        return {"status": "archive_unavailable", "exit_code": EXIT_USAGE, "message": str(exc), "mode": opts.mode}
+    except OSError as exc:
+        message = f"cannot create the lock file {lock.path}: {exc.strerror or exc}"
+        return {"status": "archive_unavailable", "exit_code": EXIT_USAGE, "message": message, "mode": opts.mode}
+    try:
+        # Checked (quick_check) and migrated before Scrapy starts: a damaged
+        # or unusable archive is one line and exit 2, with nothing written.
+        Archive(opts.db).close()
+    except ArchiveError as exc:
+        lock.release()
+        return {"status": "archive_unavailable", "exit_code": EXIT_USAGE, "message": str(exc), "mode": opts.mode}
     try:
         settings = crawl_settings(opts)
         process = CrawlerProcess(settings)
@@ -141,6 +157,9 @@ def run_crawl(opts: CrawlOptions) -> dict:
         crawler = process.create_crawler(opts.spider)
         process.crawl(crawler)
         process.start()
+        run = _archive_run(crawler)
+        if run is not None:
+            run.close_interrupted()
         try:
             stats = crawler.stats.get_stats()
         except RuntimeError:  # the crawl never started
@@ -157,9 +176,17 @@ def run_crawl(opts: CrawlOptions) -> dict:
     return summary
 
 
+def _archive_run(crawler) -> ArchiveRun | None:
+    """The crawl's ArchiveRun, or None when Scrapy never got as far as making it."""
+    try:
+        return crawler.get_extension(ArchiveRun)
+    except RuntimeError:
+        return None
+
+
 def summary_line(summary: dict) -> str:
     """The one line an operator reads in the morning."""
-    if summary.get("status") in ("lock_held", "usage_error"):
+    if summary.get("status") in ("lock_held", "usage_error", "archive_unavailable"):
         return f"stdcrawl: {summary['status']}: {summary.get('message', '')}"
     codes = ", ".join(f"{n}×{code}" for code, n in sorted(summary.get("status_counts", {}).items()))
     reasons = ", ".join(f"{reason} {n}" for reason, n in sorted(summary.get("failure_reasons", {}).items()))
@@ -169,6 +196,9 @@ def summary_line(summary: dict) -> str:
         f"{summary.get('list_pages', 0)} list pages, articles {summary.get('articles_new', 0)} new / "
         f"{summary.get('articles_updated', 0)} updated / {summary.get('articles_unchanged', 0)} unchanged / "
         f"{summary.get('articles_failed', 0)} failed, {summary.get('duplicates', 0)} duplicates"
+        + (f", gone {summary['gone']}" if summary.get("gone") else "")
+        + (f", pending {summary['pending']}" if summary.get("pending") else "")
+        + (f", given up {summary['given_up']}" if summary.get("given_up") else "")
         + (f"; failures: {reasons}" if reasons else "")
         + (f"; WARC +{summary['warc_bytes']:,} bytes ({summary.get('warc_responses', 0)} responses, "
            f"{summary.get('warc_revisits', 0)} revisits)" if summary.get("warc_bytes") else "")

@@ -38,7 +38,9 @@ RETRY_TIMES = 3
 RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
 STDCRAWL_RETRY_BACKOFF_BASE = 2.0
 STDCRAWL_RETRY_BACKOFF_MAX = 60.0
-#: Redirects stay on the site only (the offsite middleware checks them too).
+#: A 429/503's Retry-After is waited for before the retry, up to this many seconds.
+STDCRAWL_RETRY_AFTER_MAX = 120.0
+#: Redirects stay on the site's own hosts, never loop, and end (redirects.py).
 REDIRECT_MAX_TIMES = 5
 #: Article pages are small; anything huge is not an article.
 DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
@@ -52,11 +54,21 @@ EXTENSIONS = {
     "scrapy.extensions.telnet.TelnetConsole": None,
     "stdcrawl.crawl.extensions.ArchiveRun": 100,
     "stdcrawl.crawl.extensions.Progress": 200,
+    "stdcrawl.crawl.watchdog.Watchdog": 300,
 }
+#: A run that receives no response and stores nothing for this long stops cleanly (status `stalled`; 0: off).
+STDCRAWL_WATCHDOG_SECONDS = 600.0
 
 DOWNLOADER_MIDDLEWARES = {
+    #: robots.txt parsed before any request goes out; RFC 9309 for a robots.txt that fails (robots.py).
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "stdcrawl.crawl.robots.RobotsTxtMiddleware": 100,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "stdcrawl.crawl.middlewares.BackoffRetryMiddleware": 550,
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "stdcrawl.crawl.redirects.SiteMetaRefreshMiddleware": 580,
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "stdcrawl.crawl.redirects.SiteRedirectMiddleware": 600,
     #: Above HttpCompressionMiddleware (590) and RedirectMiddleware (600): it
     #: sees the bytes as received and every 3xx (docs/warc.md).
     "stdcrawl.crawl.capture.WarcCaptureMiddleware": 950,
@@ -88,6 +100,9 @@ STDCRAWL_MAX_LIST_PAGES = None
 STDCRAWL_DB = None
 #: The caller (`stdcrawl crawl`) already holds the archive's run lock.
 STDCRAWL_LOCK_HELD = False
+#: The caller (`stdcrawl crawl`) already ran `PRAGMA quick_check` on the archive: the run's
+#: own open need not read the whole file again.
+STDCRAWL_DB_VERIFIED = False
 #: Articles per write transaction: large enough to amortize the commit, small
 #: enough that a killed run loses little work (it is fetched again next run).
 STDCRAWL_BATCH_SIZE = 50
@@ -98,6 +113,13 @@ STDCRAWL_MODE = "full"
 #: Incremental runs stop a section's pagination after this many list pages in
 #: a row that bring no article the archive lacks.
 STDCRAWL_STOP_AFTER = 1
+#: However a list paginates (a list that always links one more page), a
+#: section stops after this many list pages; `--max-pages` sets a lower one.
+#: The live site's largest list is a few hundred pages at most.
+STDCRAWL_LIST_PAGE_LIMIT = 2000
+#: A failed article URL is retried on later runs (next run, then after 1, 2,
+#: 4 … days) and given up after this many failed attempts in a row (pending.py).
+STDCRAWL_PENDING_MAX_ATTEMPTS = 8
 #: Incremental runs re-fetch (conditionally) articles published in the last
 #: this many Beijing calendar days (today counts as one): corrections come early.
 STDCRAWL_RECHECK_DAYS = 3

@@ -36,6 +36,8 @@ class RawArticle(TypedDict, total=False):
     related: list[Related]
     editor_raw: str
     encoding_recovered: bool
+    charset_from_page: bool  # the charset header contradicted the page's own declaration, which was used
+    garbled: bool  # the decoded text still holds replacement or control characters (pagecheck.py)
     section_hint: str  # section of the list page that linked the article
     not_an_article: str | None  # why the page is no article (a soft 404, page_kind.py), or None
     template: str  # the page's template signature (signature.py)

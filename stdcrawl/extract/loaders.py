@@ -20,8 +20,8 @@ tree (`layout.text_layout`) gives every field for a fraction of that.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import urljoin
 
@@ -91,6 +91,14 @@ def _first(root: etree._Element, xpaths: tuple[str, ...], metas: list | None = N
         if text:
             return text
     return None
+
+
+def _join(base: str, href: str) -> str:
+    """`href` made absolute; as written when it is not a URL at all (`http://[::1/…`)."""
+    try:
+        return urljoin(base, href)
+    except ValueError:
+        return href
 
 
 def _is_caption(block: Block, profile: SiteProfile = STDAILY_ENGLISH) -> bool:
@@ -220,7 +228,7 @@ class ArticleLoader:
                 if is_chrome(b, p):
                     continue
                 for src in b.images:
-                    images.append(Image(src=urljoin(self.url, src), caption=""))
+                    images.append(Image(src=_join(self.url, src), caption=""))
                 if b.text:
                     images[-1]["caption"] = b.text
                 elif i + 1 < len(blocks) and _is_caption(blocks[i + 1], p):
@@ -261,12 +269,12 @@ class ArticleLoader:
             if link and p.more_link.match(link[1]):
                 continue
             if headline:
-                items.append(Related(title=link[1], summary="", url=urljoin(self.url, link[0])))
+                items.append(Related(title=link[1], summary="", url=_join(self.url, link[0])))
             elif link and len(b.links) == 1 and b.text.startswith(link[1] + " "):
                 # `<a>title</a> <span>summary</span>` on one line
                 rest = b.text[len(link[1]) + 1 :]
                 summary = "" if DATE_ONLY.match(rest) else rest
-                items.append(Related(title=link[1], summary=summary, url=urljoin(self.url, link[0])))
+                items.append(Related(title=link[1], summary=summary, url=_join(self.url, link[0])))
             elif items and not items[-1]["summary"] and b.text and not b.links:
                 items[-1]["summary"] = b.text
         return items
@@ -291,9 +299,12 @@ def load_list_page(selector: Selector, url: str, profile: SiteProfile = STDAILY_
         href = a.get("href")
         if not href:
             continue
-        absolute = urljoin(url, href.strip())
+        try:
+            absolute = urljoin(url, href.strip())
+            path = site.url_path(absolute)
+        except ValueError:  # not a URL at all (`http://[::1/…`): a hostile link is skipped
+            continue
         text = _flat(a.xpath("string()")) or _flat(a.get("title") or "")
-        path = site.url_path(absolute)
         if profile.article_ref(path):
             if path not in seen:
                 seen.add(path)

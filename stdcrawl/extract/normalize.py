@@ -295,6 +295,8 @@ def normalize_article(raw: dict, profile: SiteProfile = STDAILY_ENGLISH) -> dict
         notes.add("no_author")
     if raw.get("encoding_recovered"):
         notes.add("encoding_recovered")
+    if raw.get("charset_from_page"):
+        notes.add("charset_from_page")
 
     body = "\n\n".join(p for p in (clean(x) for x in raw.get("paragraphs", [])) if p)
     images = [

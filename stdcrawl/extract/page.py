@@ -21,6 +21,7 @@ from stdcrawl.extract.layout import parse_html
 from stdcrawl.extract.loaders import ArticleLoader, recover_encoding
 from stdcrawl.extract.normalize import normalize_article, utc_now
 from stdcrawl.extract.page_kind import not_an_article
+from stdcrawl.extract.pagecheck import declared_text, garbled
 from stdcrawl.extract.signature import template_signature
 from stdcrawl.extract.site import STDAILY_ENGLISH, SiteProfile
 from stdcrawl.extract.validate import validate_article
@@ -48,16 +49,29 @@ def raw_article(text: str, body: bytes, url: str, selector: Selector | None = No
     raw["template"] = template_signature(loader.anchors)
     raw["not_an_article"] = not_an_article(loader.blocks, raw, profile, loader.page_title)
     raw["encoding_recovered"] = recovered is not None
+    raw["charset_from_page"] = False
+    raw["garbled"] = garbled(text)
     raw["fetched_at"] = utc_now()
     return raw
 
 
 def raw_from_response(response, profile: SiteProfile = STDAILY_ENGLISH) -> RawArticle:
-    """`raw_article` of a Scrapy text response (anything with text, body and url).
+    """`raw_article` of a Scrapy text response (anything with text, body and
+    url; headers and encoding when it has them). A charset header that
+    contradicts the page's own declaration yields to it (`charset_from_page`).
 
     The response's own selector is left alone: nothing else parses an
     article page, and `parse_html`'s plain tree is walked faster (issue 11 §5)."""
-    return raw_article(response.text, response.body, response.url, None, profile)
+    headers = getattr(response, "headers", None)
+    content_type = headers.get("Content-Type") if headers else None
+    if isinstance(content_type, bytes):
+        content_type = content_type.decode("latin-1")
+    by_page = declared_text(response.body, content_type, getattr(response, "encoding", None))
+    if by_page is None:
+        return raw_article(response.text, response.body, response.url, None, profile)
+    raw = raw_article(by_page, response.body, response.url, None, profile)
+    raw["charset_from_page"] = True
+    return raw
 
 
 def article_from_raw(raw: RawArticle, profile: SiteProfile = STDAILY_ENGLISH) -> tuple[dict, str | None]:

@@ -135,9 +135,12 @@ class LinkMapper:
         href = (href or "").strip()
         if not href or href.startswith(("mailto:", "javascript:", "tel:", "#")):
             return None
-        absolute = urljoin(page_url, href)
-        parts = urlsplit(absolute)
-        if parts.scheme not in ("http", "https") or not self.is_own(absolute):
+        try:
+            absolute = urljoin(page_url, href)
+            parts = urlsplit(absolute)
+            if parts.scheme not in ("http", "https") or not self.is_own(absolute):
+                return None
+        except ValueError:  # not a URL (an invalid IPv6 host, a bad port): nothing to fetch
             return None
         return f"{self.base_url}{parts.path or '/'}"
 
@@ -186,6 +189,8 @@ BYLINE = re.compile(r"^By\s+(?P<names>[A-Z\u4e00-\u9fff].{0,150})$")
 EDITOR_LINE = re.compile(r"^Editor\s*[:：]\s*(?P<name>.*)$", re.I)
 #: "Top News", alone or with the box's "More" link beside it.
 RELATED_HEADING = re.compile(r"^\s*Top\s+News\s*(?:More\s*(?:>>|»|>)?|更多\s*(?:>>)?|>>|»)?\s*$", re.I)
+#: The `<title>` of an error page served with status 200 (a soft 404).
+SOFT_404 = re.compile(r"\s*(?:404\b|(?:page\s+)?not\s+found\b|(?:the\s+)?page\s+(?:does\s+not|doesn't)\s+exist|页面不存在|找不到)", re.I)
 FOOTER_START = re.compile(r"^\s*(?:Copyright\b|友情链接|版权所有)", re.I)
 CAPTION_CREDIT = re.compile(
     r"(?:\(\s*(?:PHOTO|PHOTOS|COURTESY PHOTO|Photo)\b[^)]*\)|\bPHOTO\s*:\s*\S[^.]*)\s*$"
@@ -336,6 +341,8 @@ class SiteProfile:
     byline_max_words: int = BYLINE_MAX_WORDS
     editor_line: re.Pattern[str] = EDITOR_LINE
     related_heading: re.Pattern[str] = RELATED_HEADING
+    #: The `<title>` of an error page served with status 200 (a soft 404).
+    soft_404: re.Pattern[str] = SOFT_404
     footer_start: re.Pattern[str] = FOOTER_START
     box_heading: re.Pattern[str] = BOX_HEADING
     more_link: re.Pattern[str] = MORE_LINK
@@ -433,8 +440,12 @@ class SiteProfile:
 
         For channel URLs and URLs on the crawl's own base (`local_netloc`, a local
         server standing in for the site); other hosts keep all but the fragment.
+        What is not a URL at all (an invalid IPv6 host) is kept as written.
         """
-        parts = urlsplit(url)
+        try:
+            parts = urlsplit(url)
+        except ValueError:
+            return url
         host = (parts.hostname or "").lower()
         if host in self.channel_hosts or not host or (local_netloc and parts.netloc == local_netloc):
             return urlunsplit(("https", self.canonical_host, parts.path or "/", "", ""))

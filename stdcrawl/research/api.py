@@ -6,7 +6,9 @@
             print(hit["title"], hit["snippet"])
         rows = list(archive.articles(section="Comment"))
 
-The archive is opened read-only: nothing here can change the file. The
+The archive is opened read-only: nothing here can change the file. A copy in
+a directory the user cannot write is read as an immutable file (SQLite
+`immutable=1`; `archive.immutable` is true and a warning is logged). The
 `stdcrawl search` and `stdcrawl export` commands are thin wrappers over this.
 """
 
@@ -17,7 +19,8 @@ import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
-from stdcrawl.research.search import SEARCH_SECONDS, Filters, resolve_match, search_sql, time_limit
+from stdcrawl.research import cjk
+from stdcrawl.research.search import SEARCH_SECONDS, Filters, clean_query, resolve_match, search_sql, time_limit
 from stdcrawl.archive.store import JSON_COLUMNS, Archive, ArchiveError
 
 #: Article columns not handed out: `images_json` becomes `images`, and
@@ -43,6 +46,9 @@ class ArchiveReader:
     def __init__(self, path: str | Path):
         self._archive = Archive(path, readonly=True)
         self.db = self._archive.db
+        self.path = self._archive.path
+        #: opened as an immutable file because its directory cannot be written (logged as a warning)
+        self.immutable = self._archive.immutable
         try:
             names = set(self.db.table_names())
         except sqlite3.DatabaseError as exc:
@@ -93,11 +99,21 @@ class ArchiveReader:
         filters = Filters(section, since, until, author)
         hits = []
         with time_limit(self.db.conn, timeout):
-            match, note = resolve_match(self.db.conn, query, mode)
-            sql, params = search_sql(filters)
-            params.update(match=match, open=highlight[0], close=highlight[1], limit=max(int(limit), 0))
+            terms, rest = self._split_cjk(query)
+            if terms and not rest:  # CJK words only: the trigram index alone
+                match, note = " ".join(terms), None
+                where, params = filters.where("a")
+                also, also_params = cjk.condition(terms)
+                sql = cjk.search_sql(f"{where} and {also}", terms)
+                params.update(also_params)
+            else:
+                match, note = resolve_match(self.db.conn, rest, mode)
+                sql, params = search_sql(filters, cjk.condition(terms))
+                params.update(match=match, open=highlight[0], close=highlight[1])
+            params["limit"] = max(int(limit), 0)
             for rank, row in enumerate(self.db.query(sql, params), 1):
-                row.update(authors=json.loads(row["authors"] or "[]"), snippet=" ".join(row["snippet"].split()))
+                text = cjk.snippet(row["snippet"], terms, highlight) if terms and not rest else row["snippet"]
+                row.update(authors=json.loads(row["authors"] or "[]"), snippet=" ".join(text.split()))
                 hits.append({"rank": rank, **row})
         return SearchResults(hits, match, note)
 
@@ -137,9 +153,22 @@ class ArchiveReader:
     def _where(self, query: str | None, mode: str, filters: Filters) -> tuple[str, dict]:
         where, params = filters.where("a")
         if query is not None:
-            params["match"], _ = resolve_match(self.db.conn, query, mode)
-            where += " and a.rowid in (select rowid from articles_fts where articles_fts match :match)"
+            terms, rest = self._split_cjk(query)
+            if rest:
+                params["match"], _ = resolve_match(self.db.conn, rest, mode)
+                where += " and a.rowid in (select rowid from articles_fts where articles_fts match :match)"
+            also, also_params = cjk.condition(terms)
+            where += f" and {also}"
+            params.update(also_params)
         return where, params
+
+    def _split_cjk(self, query: str) -> tuple[list[str], str]:
+        """CJK words for `articles_cjk` and the rest of `query` for `articles_fts`
+        (all of it, when the archive has no CJK index)."""
+        if not cjk.has_cjk(query) or not cjk.available(self.db.conn):
+            return [], query
+        clean_query(query)  # the same limits and messages as any query
+        return cjk.split_query(query)
 
     @staticmethod
     def _decode(row: dict) -> dict:

@@ -29,7 +29,20 @@ def archive_stats(db_path: str | Path) -> dict:
                 "select crawl_id, mode, status, started_at, finished_at, articles_new, articles_updated, "
                 "articles_failed from crawls order by crawl_id desc limit 5"
             ),
+            **_outstanding(db, q),
         }
+
+
+def _outstanding(db, q) -> dict:
+    """Article URLs still to be fetched (pending.py): counts by state and the ones given up."""
+    if "state" not in db["url_state"].columns_dict:  # an archive from before schema 12, opened read-only
+        return {"outstanding": {}, "given_up": []}
+    return {
+        "outstanding": {r["state"]: r["urls"] for r in q(
+            "select state, count(*) as urls from url_state where state is not null group by 1 order by 1")},
+        "given_up": q("select url, failure_reason, failures, last_fetched_at from url_state "
+                      "where state = 'given_up' order by url limit 50"),
+    }
 
 
 def format_stats(stats: dict) -> str:
@@ -47,4 +60,7 @@ def format_stats(stats: dict) -> str:
             f"+{r['articles_new'] or 0} new, {r['articles_updated'] or 0} updated, {r['articles_failed'] or 0} failed"
             for r in stats["last_crawls"]
         ]
+    if stats.get("outstanding"):
+        lines.append("outstanding URLs: " + ", ".join(f"{n} {state.replace('_', ' ')}" for state, n in stats["outstanding"].items()))
+        lines += [f"  given up: {r['url']} ({r['failure_reason']}, {r['failures']} attempts)" for r in stats["given_up"]]
     return "\n".join(lines)

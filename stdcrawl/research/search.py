@@ -173,9 +173,12 @@ def time_limit(conn: sqlite3.Connection, seconds: float = SEARCH_SECONDS) -> Ite
         conn.set_progress_handler(None, 0)
 
 
-def search_sql(filters: Filters) -> tuple[str, dict]:
-    """The ranked search query (parameters :match, :open, :close, :limit added by the caller)."""
+def search_sql(filters: Filters, also: tuple[str, dict] = ("1", {})) -> tuple[str, dict]:
+    """The ranked search query (parameters :match, :open, :close, :limit added by the caller);
+    `also`: one more condition on `a` and its parameters (CJK words, `stdcrawl.research.cjk`)."""
     where, params = filters.where("a")
+    where = f"{where} and {also[0]}"
+    params.update(also[1])
     sql = f"""
 select a.article_id, a.title, a.section, a.published_at, a.authors, a.canonical_url,
        snippet(articles_fts, -1, :open, :close, '…', {SNIPPET_TOKENS}) as snippet,

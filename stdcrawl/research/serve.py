@@ -3,9 +3,12 @@
 Datasette (`pip install 'stdcrawl[serve]'`) gets a generated metadata file:
 titles and descriptions of every table and column from docs/schema.md, facets
 on section, year and author, the full-text search box over `articles_fts`,
-and canned queries for the common questions. The file is opened immutable
+and canned queries for the common questions; and `stdcrawl.research.browse`,
+a plugin with templates that make the articles readable. The file is opened immutable
 (Datasette never writes to it; counts are exact) unless a crawl may be
-writing to it at the same time, in which case it is opened read-only (`mode=ro`).
+writing to it at the same time, in which case it is opened read-only (`mode=ro`)
+— except in a directory that cannot be written, where only an immutable open
+works (stdcrawl.archive.dbfile).
 """
 
 from __future__ import annotations
@@ -14,7 +17,9 @@ import json
 import signal
 import sys
 import tempfile
+from importlib.resources import files
 from pathlib import Path
+from urllib.parse import quote
 
 from stdcrawl.research.schema_doc import load_schema_doc, plain
 from stdcrawl.archive.store import SCHEMA_VERSION, Archive, ArchiveError
@@ -33,6 +38,7 @@ TABLE_OPTIONS: dict[str, dict] = {
     "articles": {
         "title": "Articles",
         "facets": ["section", {"array": "authors"}, "generation"],
+        "facet_size": 5,  # the articles themselves on the first screen, the rest of a facet one click away
         "sort_desc": "published_at",
         "label_column": "title",
         "fts_table": "articles_fts",
@@ -41,6 +47,7 @@ TABLE_OPTIONS: dict[str, dict] = {
     "article_catalog": {
         "title": "Article catalog",
         "facets": ["section", "year", {"array": "authors"}],
+        "facet_size": 5,
         "sort_desc": "published_at",
         "fts_table": "articles_fts",
         "fts_pk": "rowid",
@@ -60,10 +67,11 @@ TABLE_OPTIONS: dict[str, dict] = {
 QUERIES: dict[str, dict] = {
     "search": {
         "title": "Full-text search, best matches first",
-        "description": "Words are searched as plain terms; the title counts most, then the authors, then the body.",
+        "description": "FTS5 syntax works (satellite OR spacecraft, \"a phrase\", innov*); a query it cannot parse "
+        "is searched as plain words. The title counts most, then the authors, then the body.",
         "hide_sql": True,
         "sql": """select a.title, snippet(articles_fts, -1, '**', '**', '…', 16) as snippet, a.section,
-  substr(a.published_at, 1, 10) as published, a.authors, a.canonical_url, a.article_id
+  substr(a.published_at, 1, 10) as published, a.authors, a.article_id
 from articles_fts join articles a on a.rowid = articles_fts.rowid
 where articles_fts match escape_fts(coalesce(nullif(trim(:q), ''), '*'))
 order by bm25(articles_fts, 10.0, 1.0, 5.0)
@@ -99,21 +107,7 @@ order by v.replaced_at desc""",
 }
 
 
-#: Datasette 0.65 lists every column's description above a table's rows, a
-#: screen and more for `articles`: fold the list away and show each
-#: description as its column header's tooltip instead.
-BROWSE_JS = """document.addEventListener("DOMContentLoaded", () => {
-  for (const th of document.querySelectorAll("th[data-column-description]")) th.title = th.dataset.columnDescription;
-  for (const dl of document.querySelectorAll("dl.column-descriptions")) {
-    const details = document.createElement("details"), summary = document.createElement("summary");
-    summary.textContent = "What the columns mean";
-    dl.replaceWith(details);
-    details.append(summary, dl);
-  }
-});
-"""
-#: Room for headlines and snippets next to long URLs.
-BROWSE_CSS = "td.col-title { min-width: 14em; } td.col-snippet { min-width: 28em; }\n"
+#: Where the static files of `stdcrawl.research.browse` are served.
 STATIC_MOUNT = "stdcrawl-static"
 
 
@@ -130,8 +124,9 @@ def build_metadata(db_name: str, doc_path: Path | None = None) -> dict:
         tables[name] = entry
     return {
         "title": "stdcrawl: Science and Technology Daily, English channel",
-        "description": "An archive of the English channel of stdaily.com. Search the Articles or the "
-        "Article catalog, or try the canned queries below. Read-only.",
+        "description_html": f'An archive of the English channel of stdaily.com. Read or search the '
+        f'<a href="/{quote(db_name)}/articles">Articles</a> or the <a href="/{quote(db_name)}/article_catalog">Article '
+        f'catalog</a>, or try the canned queries below. Read-only.',
         "source": "Science and Technology Daily (stdaily.com)",
         "source_url": "https://www.stdaily.com/English/",
         "extra_js_urls": [f"/{STATIC_MOUNT}/browse.js"],
@@ -140,36 +135,54 @@ def build_metadata(db_name: str, doc_path: Path | None = None) -> dict:
     }
 
 
-def prepare(db_path: Path) -> None:
-    """Bring an older archive's schema and views up to date before serving it.
+def prepare(db_path: Path) -> bool:
+    """Bring an older archive's schema and views up to date before serving it;
+    whether it must be served immutable (its directory cannot be written).
 
     Datasette only reads; the views and canned queries need the current
     schema, so an archive made by an older stdcrawl is migrated once (the
     usual writable open). A file that cannot be written is served as it is.
     """
-    if up_to_date(db_path):
-        return
+    with Archive(db_path, readonly=True) as archive:
+        current, immutable = _up_to_date(archive), archive.immutable
+    if current or immutable:
+        return immutable
     try:
         Archive(db_path).close()
     except ArchiveError as exc:
         print(f"stdcrawl serve: serving an older schema as it is ({exc})", file=sys.stderr)
+    return False
 
 
 def up_to_date(db_path: Path) -> bool:
     """Whether the archive has the current schema version and views (read-only check)."""
     with Archive(db_path, readonly=True) as archive:
-        version = archive.db.execute("pragma user_version").fetchone()[0]
-        stored = dict(archive.db.execute("select name, sql from sqlite_master where type = 'view'").fetchall())
+        return _up_to_date(archive)
+
+
+def _up_to_date(archive: Archive) -> bool:
+    version = archive.db.execute("pragma user_version").fetchone()[0]
+    stored = dict(archive.db.execute("select name, sql from sqlite_master where type = 'view'").fetchall())
     return version >= SCHEMA_VERSION and all(stored.get(n) == sql for n, sql in view_statements().items())
 
 
-def datasette_args(db_path: Path, metadata: Path, host: str, port: int, live: bool) -> list[str]:
-    """The `datasette serve` command line for `db_path`."""
+def browse_dir(name: str) -> Path:
+    """A folder of `stdcrawl.research.browse`'s package data (`templates`, `static`)."""
+    return Path(str(files("stdcrawl.research.browse") / name))
+
+
+def datasette_args(db_path: Path, metadata: Path, host: str, port: int, live: bool, read_only_dir: bool = False) -> list[str]:
+    """The `datasette serve` command line for `db_path`.
+
+    Immutable (`-i`: exact counts, no locks) unless a crawl may be writing
+    (`live`, or a write-ahead log with content); always immutable when the
+    directory cannot be written, where SQLite could not open it otherwise.
+    """
     wal = db_path.with_name(db_path.name + "-wal")
-    live = live or (wal.exists() and wal.stat().st_size > 0)
+    live = not read_only_dir and (live or (wal.exists() and wal.stat().st_size > 0))
     args = ["serve", str(db_path)] if live else ["serve", "-i", str(db_path)]
     args += ["--host", host, "--port", str(port), "--metadata", str(metadata)]
-    args += ["--static", f"{STATIC_MOUNT}:{metadata.parent}"]
+    args += ["--static", f"{STATIC_MOUNT}:{browse_dir('static')}", "--template-dir", str(browse_dir("templates"))]
     for key, value in SETTINGS.items():
         args += ["--setting", key, str(value)]
     return args
@@ -182,19 +195,25 @@ def serve(db_path: str | Path, host: str = "127.0.0.1", port: int = DEFAULT_PORT
     except ImportError:
         print("stdcrawl serve needs Datasette: pip install 'stdcrawl[serve]'", file=sys.stderr)
         return 2
+    from datasette.plugins import pm
+
+    from stdcrawl.research import browse
+
+    if not pm.is_registered(browse):
+        pm.register(browse, name="stdcrawl")
     db_path = Path(db_path)
-    prepare(db_path)
+    read_only_dir = prepare(db_path)
+    if read_only_dir and live:
+        print("stdcrawl serve: --live is not possible in a read-only directory: serving it immutable", file=sys.stderr)
     # Uvicorn stops gracefully on SIGTERM, then raises it again: let that
     # end here, so the temporary metadata is removed and the exit code is 0.
     signal.signal(signal.SIGTERM, _stop)
     with tempfile.TemporaryDirectory(prefix="stdcrawl-serve-") as tmp:
         metadata = Path(tmp) / "metadata.json"
         metadata.write_text(json.dumps(build_metadata(db_path.stem), ensure_ascii=False, indent=2))
-        (Path(tmp) / "browse.js").write_text(BROWSE_JS)
-        (Path(tmp) / "browse.css").write_text(BROWSE_CSS)
         try:
             datasette_cli.main(
-                args=datasette_args(db_path, metadata, host, port, live), prog_name="datasette", standalone_mode=False
+                args=datasette_args(db_path, metadata, host, port, live, read_only_dir), prog_name="datasette", standalone_mode=False
             )
         except SystemExit as exc:
             return exc.code if isinstance(exc.code, int) else 1

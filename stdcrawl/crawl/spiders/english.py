@@ -18,16 +18,19 @@ capture middleware and the run record read the same base URL.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from datetime import date
 
 import scrapy
-from scrapy.http import TextResponse
+from scrapy.http import HtmlResponse
 
+from stdcrawl.archive import pending
 from stdcrawl.crawl.extensions import STAT, ArchiveRun
 from stdcrawl.crawl.profile import site_profile
 from stdcrawl.extract.site import ArticleRef, url_path
 from stdcrawl.extract.page import raw_from_response
+from stdcrawl.crawl.failures import page_problem, reason_of
 from stdcrawl.extract.loaders import load_list_page
 from stdcrawl.clock import get_clock
 from stdcrawl.extract.normalize import parse_since, recheck_since, utc_now
@@ -35,6 +38,23 @@ from stdcrawl.extract.normalize import parse_since, recheck_since, utc_now
 HANDLED_STATUSES = [304, 404, 410]
 #: Article requests go before list requests (priority 0).
 ARTICLE_PRIORITY = 10
+
+
+def _never_raises(kind: str):
+    """A callback that cannot read its page counts a failure (`unreadable`) instead of raising."""
+
+    def wrap(callback):
+        @functools.wraps(callback)
+        def safe(self, response):
+            try:
+                yield from callback(self, response)
+            except Exception as exc:  # hostile input of any kind: the page is a counted failure
+                self.logger.warning("%s %s unreadable: %s: %s", kind, response.url, type(exc).__name__, exc)
+                self._fail(response.request, kind, "unreadable", response.status)
+
+        return safe
+
+    return wrap
 
 
 class EnglishSpider(scrapy.Spider):
@@ -73,6 +93,9 @@ class EnglishSpider(scrapy.Spider):
         spider.since = parse_since(since) if isinstance(since, str) else since
         max_pages = s.get("STDCRAWL_MAX_LIST_PAGES")
         spider.max_pages = int(max_pages) if max_pages else None
+        #: However a list paginates, a section stops here (STDCRAWL_LIST_PAGE_LIMIT).
+        spider.page_limit = spider.max_pages or s.getint("STDCRAWL_LIST_PAGE_LIMIT")
+        spider.seen_by_list: dict[str, set[str]] = {}  # article URLs each list showed in this run
         spider.incremental = s.get("STDCRAWL_MODE") == "incremental"
         spider.stop_after = max(1, s.getint("STDCRAWL_STOP_AFTER"))
         spider.recheck_days = s.getint("STDCRAWL_RECHECK_DAYS")
@@ -86,13 +109,19 @@ class EnglishSpider(scrapy.Spider):
     # --- start -----------------------------------------------------------------
 
     async def start(self):
+        if self.run is None:
+            self.logger.error(
+                "the run extension (stdcrawl.crawl.extensions.ArchiveRun) is switched off in EXTENSIONS: "
+                "without it there is no archive to crawl into; nothing fetched"
+            )
+            return
         archive = self.run.archive
         if archive is None:  # it could not be opened: the run is closing (ArchiveRun.spider_opened)
             return
         self.crawler.stats.set_value(f"{STAT}/mode", "incremental" if self.incremental else "full")
         # After a killed or broken run, known pages prove nothing: walk every list page.
         self.trust_known_pages = self.incremental and self.run.previous_complete
-        if self.incremental and not self.trust_known_pages:
+        if self.incremental and not self.trust_known_pages and not self.run.first_run:
             self.logger.warning("the last run did not complete: walking every list page, fetching only new articles")
             self.crawler.stats.set_value(f"{STAT}/catch_up", True)
         for path in self.start_list_paths(archive):
@@ -107,6 +136,9 @@ class EnglishSpider(scrapy.Spider):
                     validators=row,
                     recheck=True,
                 )
+        for row in pending.due(archive.db, get_clock().now()):
+            self.crawler.stats.inc_value(f"{STAT}/pending_retried")
+            yield self.article_request(self.mapper.fetch_url(url_path(row["url"])), found_on=row["found_on"])
 
     def start_list_paths(self, archive) -> list[str]:
         """The known start lists plus the first pages of every list found before
@@ -192,17 +224,20 @@ class EnglishSpider(scrapy.Spider):
         )
         return canonical
 
+    @_never_raises("list")
     def parse_list(self, response):
         stats = self.crawler.stats
         meta = response.meta
+        if response.status == 304 and not _asked_conditionally(response):
+            self._fail(response.request, "list", "unexpected_304", 304)
+            return
         canonical = self._record(response, "list", body_hash=_hash(response.body) if response.status == 200 else None)
         if response.status == 304:
             stats.inc_value(f"{STAT}/list_not_modified")
             return
-        if response.status != 200 or not isinstance(response, TextResponse):
-            stats.inc_value(f"{STAT}/list_failed")
-            stats.inc_value(f"{STAT}/failed/list_http_{response.status}")
-            self.logger.warning("list page %s: HTTP %s", response.url, response.status)
+        if response.status != 200 or not isinstance(response, HtmlResponse):
+            reason = f"http_{response.status}" if response.status != 200 else "not_html"
+            self._fail(response.request, "list", reason, response.status)
             return
         stats.inc_value(f"{STAT}/list_pages")
         site = self.site
@@ -225,14 +260,23 @@ class EnglishSpider(scrapy.Spider):
             if self.since and _before(ref, self.since):
                 older += 1
                 continue
-            if self.incremental and self.run.archive.known_article_url(article_url):
+            if self.incremental and pending.waiting(self.run.archive.db, article_url):
                 continue
             new += 1
             yield self.article_request(fetch, found_on=canonical, section_hint=section_hint)
         stats.inc_value(f"{STAT}/list_links_new", new)
         self.run.add_list_items(canonical, shown, utc_now())
         known_pages = meta["known_pages"] + 1 if new == 0 else 0
-        if self.max_pages and meta["page_no"] >= self.max_pages:
+        seen = self.seen_by_list.setdefault(site.list_family(url_path(response.url)), set())
+        fresh = set(shown) - seen
+        seen.update(shown)
+        if meta["page_no"] > 1 and not fresh and not is_home:
+            stats.inc_value(f"{STAT}/pagination_stopped_repeat")  # a page that repeats: the list has ended
+            return
+        if meta["page_no"] >= self.page_limit:
+            if not self.max_pages:
+                stats.inc_value(f"{STAT}/pagination_stopped_limit")
+                self.logger.warning("list %s: stopped at the limit of %d pages", response.url, self.page_limit)
             return
         if self.trust_known_pages and known_pages >= self.stop_after:
             stats.inc_value(f"{STAT}/pagination_stopped_known")
@@ -279,6 +323,7 @@ class EnglishSpider(scrapy.Spider):
                 return fetch
         return None
 
+    @_never_raises("article")
     def parse_article(self, response):
         stats = self.crawler.stats
         meta = response.meta
@@ -286,24 +331,46 @@ class EnglishSpider(scrapy.Spider):
         ref = site.article_ref(url_path(response.url))
         article_id = ref.article_id if ref else None
         if response.status == 304:
-            self._record(response, "article", article_id)
+            if not _asked_conditionally(response):
+                self._fail(response.request, "article", "unexpected_304", 304)
+                return
+            canonical = self._record(response, "article", article_id)
+            self.run.add_outcome(canonical, "ok")
             stats.inc_value(f"{STAT}/articles/not_modified")
             return
         body_hash = _hash(response.body)
-        self._record(response, "article", article_id, body_hash)
+        canonical = self._record(response, "article", article_id, body_hash)
+        if response.status in (404, 410):
+            # the site's state, not a crawl failure: retried on the back-off schedule in case it comes back
+            stats.inc_value(f"{STAT}/articles/gone")
+            self.logger.info("article %s: HTTP %s, gone", response.url, response.status)
+            self.run.add_outcome(canonical, "gone", kind="article", reason=f"http_{response.status}",
+                                 status=response.status, found_on=meta.get("found_on"))
+            return
         if response.status != 200:
-            stats.inc_value(f"{STAT}/failed/http_{response.status}")
-            self.logger.warning("article %s: HTTP %s", response.url, response.status)
+            self._fail(response.request, "article", f"http_{response.status}", response.status)
             return
-        if not isinstance(response, TextResponse):
-            stats.inc_value(f"{STAT}/failed/not_html")
+        problem = page_problem(response, site)
+        raw = None
+        if problem == "soft_404":
+            # a soft 404 the page-kind check recognises is its (`not_an_article`, dropped by
+            # ExtractPipeline and kept pending); one only its <title> betrays is `soft_404`
+            raw = raw_from_response(response, site)
+            if raw["not_an_article"]:
+                problem = None
+        if problem:
+            self._fail(response.request, "article", problem, response.status)
             return
-        raw = raw_from_response(response, site)
+        if raw is None:
+            raw = raw_from_response(response, site)
+        if raw["garbled"]:
+            self._fail(response.request, "article", "garbled_text", response.status)
+            return
         raw["fetched_at"] = meta.get("stdcrawl_fetched_at", raw["fetched_at"])  # the WARC record's time
         raw["section_hint"] = meta.get("section_hint", "")
         yield raw
-        if self.sections or raw["not_an_article"]:
-            return  # "Top News" shows the whole site's latest stories: not a section's; a soft 404 has none
+        if self.sections:
+            return  # "Top News" shows the whole site's latest stories: not a section's
         for rel in raw["related"]:
             fetch = self.mapper.to_fetch(rel["url"], response.url)
             if not fetch:
@@ -311,18 +378,41 @@ class EnglishSpider(scrapy.Spider):
             rel_ref = site.article_ref(url_path(fetch))
             if rel_ref is None or (self.since and _before(rel_ref, self.since)):
                 continue
-            if self.incremental and self.run.archive.known_article_url(site.canonical_url(fetch, self.mapper.base_netloc)):
+            if self.incremental and pending.waiting(self.run.archive.db, site.canonical_url(fetch, self.mapper.base_netloc)):
                 continue
             yield self.article_request(fetch, found_on=None)
 
     def on_error(self, failure):
         request = failure.request
         kind = request.meta.get("kind", "page")
-        name = type(failure.value).__name__
-        self.crawler.stats.inc_value(f"{STAT}/failed/{kind}_{name}")
+        reason = reason_of(failure.value)
+        if reason in ("robots_forbidden", "robots_unavailable") and kind == "article":
+            # the site's wish, or a run that may fetch nothing: not the page's failure
+            self.logger.info("%s %s not fetched: %s", kind, request.url, failure.value)
+            self.crawler.stats.inc_value(f"{STAT}/{reason}")
+            return
+        response = getattr(failure.value, "response", None)
+        self._fail(request, kind, reason, response.status if response is not None else None, str(failure.value))
+
+    def _fail(self, request, kind: str, reason: str, status: int | None, detail: str = "") -> None:
+        """Count a failed page; an article's URL (as first requested) stays pending (pending.py)."""
+        self.logger.warning("%s %s failed: %s%s", kind, request.url, reason, f" ({detail})" if detail else "")
+        stats = self.crawler.stats
         if kind == "list":
-            self.crawler.stats.inc_value(f"{STAT}/list_failed")
-        self.logger.warning("%s %s failed: %s", kind, request.url, failure.value)
+            stats.inc_value(f"{STAT}/list_failed")
+            stats.inc_value(f"{STAT}/failed/list_{reason}")
+            return
+        stats.inc_value(f"{STAT}/failed/{reason}")
+        first = (request.meta.get("redirect_urls") or [request.url])[0]
+        if self.run.archive is not None:
+            self.run.add_outcome(self.site.canonical_url(first, self.mapper.base_netloc), "failed", kind="article",
+                                 reason=reason, status=status, found_on=request.meta.get("found_on"))
+
+
+def _asked_conditionally(response) -> bool:
+    """Did the request carry validators? A 304 to one that did not is the server's error."""
+    headers = response.request.headers if response.request is not None else {}
+    return bool(headers.get("If-None-Match") or headers.get("If-Modified-Since"))
 
 
 def _hash(body: bytes) -> str:
