@@ -1,14 +1,21 @@
-"""Extraction per page: stdcrawl's loader + normalization vs the lxml parse (the floor) and trafilatura (the peer).
+"""Extraction per page on both page weights: stdcrawl's loader + normalization vs the lxml parse (the floor) and trafilatura (the peer).
+
+Two samples of the same records: the small fixture templates the site is
+written in (≈ 6 KB a page) and the full-weight families of
+`sitegen/heavy.py` (≈ 45 KB: menus, sidebars, teaser boxes, comment
+widgets; issue 11 §5), each record rendered in one of them by turns.
 
 stdcrawl's path is what the spider does with each article response: an
 `HtmlResponse` from the bytes, `extract.raw_from_response` (the page's
-selector and the text-layout loader), `normalize.normalize_article`. The
-floor is `lxml.html.fromstring` of the same bytes; the peer is
+tree and the text-layout loader), `normalize.normalize_article`. The floor
+is `lxml.html.fromstring` of the same bytes; the peer is
 `trafilatura.extract` of the same bytes (its defaults: main text, no
-metadata). The three run interleaved, several rounds; each figure is the
-median over rounds of the mean time a page. A separate instrumented pass
-splits stdcrawl's time (response + parse, loader, normalization) and
-measures the share spent in date parsing (`normalize.parse_timestamp`).
+metadata). All six loops (three a weight) run interleaved, several rounds;
+each figure is the median over rounds of the mean CPU time a page
+(`time.process_time`, so other processes on a shared machine move it less).
+A separate instrumented pass a weight splits stdcrawl's CPU time (response +
+parse, loader, normalization) and measures the share spent in date parsing
+(`normalize.parse_timestamp`).
 """
 
 from __future__ import annotations
@@ -20,8 +27,10 @@ import lxml.html
 from scrapy.http import HtmlResponse
 
 from bench.common import Site, median, ratio
+from stdcrawl import sitegen
 from stdcrawl.extract import normalize
-from stdcrawl.extract.page import raw_from_response
+from stdcrawl.extract.layout import parse_html
+from stdcrawl.extract.page import raw_article, raw_from_response
 from stdcrawl.extract.normalize import normalize_article
 
 HEADERS = {"Content-Type": "text/html; charset=utf-8"}
@@ -35,17 +44,33 @@ def sample_pages(site: Site, n: int) -> list[tuple[str, bytes]]:
     return [("https://www.stdaily.com" + p, (site.root / p.lstrip("/")).read_bytes()) for p in chosen]
 
 
+def full_weight_pages(site: Site, sample: list[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
+    """The same articles rendered full-weight: each record in a `sitegen.heavy` family by turns, in its encoding."""
+    by_path = {r["url_path"]: r for r in site.records}
+    index = sitegen.SiteIndex(site.records)
+    families = sitegen.heavy.FAMILIES
+    out = []
+    for i, (url, _body) in enumerate(sample):
+        rec = by_path.get(url.removeprefix("https://www.stdaily.com"))
+        if rec is None:  # a copy the site writes under a second URL
+            continue
+        rec = dict(rec, family=families[i % len(families)])
+        text = sitegen.render_article(rec, index)
+        out.append((url, text.encode(rec.get("encoding", "utf-8"), errors="xmlcharrefreplace")))
+    return out
+
+
 def stdcrawl_page(url: str, body: bytes) -> dict:
     """What the spider and the normalize pipeline do with one article response."""
     return normalize_article(raw_from_response(HtmlResponse(url=url, body=body, headers=HEADERS)))
 
 
 def _time_loop(fn, pages) -> float:
-    """Mean milliseconds a page."""
-    started = time.perf_counter()
+    """Mean CPU milliseconds a page."""
+    started = time.process_time()
     for url, body in pages:
         fn(url, body)
-    return (time.perf_counter() - started) * 1000 / len(pages)
+    return (time.process_time() - started) * 1000 / len(pages)
 
 
 def _breakdown(pages) -> dict:
@@ -56,11 +81,11 @@ def _breakdown(pages) -> dict:
 
     def timed_parse(raw, *args):
         calls["parse_timestamp"] += 1
-        t = time.perf_counter()
+        t = time.process_time()
         try:
             return original_parse(raw, *args)
         finally:
-            spent["date_parsing"] += time.perf_counter() - t
+            spent["date_parsing"] += time.process_time() - t
 
     def counted_parser(*args):
         calls["dateparser"] += 1
@@ -69,14 +94,14 @@ def _breakdown(pages) -> dict:
     normalize.parse_timestamp, normalize._date_parser = timed_parse, counted_parser
     try:
         for url, body in pages:
-            t0 = time.perf_counter()
+            t0 = time.process_time()
             response = HtmlResponse(url=url, body=body, headers=HEADERS)
-            response.selector  # noqa: B018  (the parse, timed on its own)
-            t1 = time.perf_counter()
-            raw = raw_from_response(response)
-            t2 = time.perf_counter()
+            root = parse_html(response.text, url)  # the parse, timed on its own
+            t1 = time.process_time()
+            raw = raw_article(response.text, response.body, url, root)
+            t2 = time.process_time()
             normalize_article(raw)
-            t3 = time.perf_counter()
+            t3 = time.process_time()
             spent["response_and_parse"] += t1 - t0
             spent["loader"] += t2 - t1
             spent["normalize"] += t3 - t2
@@ -92,13 +117,18 @@ def _breakdown(pages) -> dict:
     }
 
 
+WEIGHTS = ("small", "full_weight")
+
+
 def measure(site: Site, pages: int = 300, rounds: int = 5, peer_pages: int = 60) -> dict:
-    sample = sample_pages(site, pages)
+    """Both page weights, interleaved in every round: {"small": {…}, "full_weight": {…}}."""
+    small = sample_pages(site, pages)
+    samples = {"small": small, "full_weight": full_weight_pages(site, small)}
     try:
         import trafilatura
     except ImportError:
         trafilatura = None
-    peer_sample = sample[:: max(1, len(sample) // peer_pages)][:peer_pages]
+    peer_samples = {w: s[:: max(1, len(s) // peer_pages)][:peer_pages] for w, s in samples.items()}
 
     def floor(url, body):
         lxml.html.fromstring(body)
@@ -107,29 +137,38 @@ def measure(site: Site, pages: int = 300, rounds: int = 5, peer_pages: int = 60)
         trafilatura.extract(body, url=url)
 
     # Warm-up: imports, caches, first-use costs stay out of the rounds.
-    for url, body in sample[:10]:
-        floor(url, body)
-        stdcrawl_page(url, body)
-        if trafilatura:
-            peer(url, body)
-    runs = {"lxml_parse": [], "stdcrawl": [], "trafilatura": []}
+    for sample in samples.values():
+        for url, body in sample[:10]:
+            floor(url, body)
+            stdcrawl_page(url, body)
+            if trafilatura:
+                peer(url, body)
+    runs = {w: {"lxml_parse": [], "stdcrawl": [], "trafilatura": []} for w in WEIGHTS}
     for _ in range(rounds):
-        runs["lxml_parse"].append(_time_loop(floor, sample))
-        runs["stdcrawl"].append(_time_loop(stdcrawl_page, sample))
-        if trafilatura:
-            runs["trafilatura"].append(_time_loop(peer, peer_sample))
-    med = {k: median(v) for k, v in runs.items()}
-    return {
-        "pages": len(sample),
-        "peer_pages": len(peer_sample) if trafilatura else 0,
-        "rounds": rounds,
-        "ms_per_page": med,
-        "runs_ms_per_page": runs,
-        "vs_floor": ratio(med["stdcrawl"], med["lxml_parse"]),
-        "speedup_vs_trafilatura": ratio(med["trafilatura"], med["stdcrawl"]),
-        "trafilatura": "extract(bytes, url=url), default options" if trafilatura else "not installed",
-        "breakdown": _breakdown(sample),
-    }
+        for w in WEIGHTS:
+            runs[w]["lxml_parse"].append(_time_loop(floor, samples[w]))
+            runs[w]["stdcrawl"].append(_time_loop(stdcrawl_page, samples[w]))
+            if trafilatura:
+                runs[w]["trafilatura"].append(_time_loop(peer, peer_samples[w]))
+    out = {}
+    for w in WEIGHTS:
+        sample = samples[w]
+        med = {k: median(v) for k, v in runs[w].items()}
+        out[w] = {
+            "weight": w,
+            "pages": len(sample),
+            "kb_per_page": sum(len(b) for _, b in sample) / len(sample) / 1024,
+            "peer_pages": len(peer_samples[w]) if trafilatura else 0,
+            "rounds": rounds,
+            "clock": "process_time (CPU)",
+            "ms_per_page": med,
+            "runs_ms_per_page": runs[w],
+            "vs_floor": ratio(med["stdcrawl"], med["lxml_parse"]),
+            "speedup_vs_trafilatura": ratio(med["trafilatura"], med["stdcrawl"]),
+            "trafilatura": "extract(bytes, url=url), default options" if trafilatura else "not installed",
+            "breakdown": _breakdown(sample),
+        }
+    return out
 
 
 def extracted_articles(site: Site, n: int | None = None) -> list[dict]:

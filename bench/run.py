@@ -90,9 +90,12 @@ def run(args: argparse.Namespace) -> dict:
         "crawl": {},
     }
     smallest = build_site(args.workdir, args.sizes[0], args.seed)
-    log(f"extraction: {args.extraction_pages} pages × {args.extraction_rounds} rounds ({smallest.n}-article site)")
-    results["extraction"] = _attempt(results, "extraction", extraction.measure, smallest, args.extraction_pages,
-                                     args.extraction_rounds, args.peer_pages)
+    log(f"extraction: {args.extraction_pages} pages × {args.extraction_rounds} rounds, small and full-weight "
+        f"({smallest.n}-article site)")
+    weights = _attempt(results, "extraction", extraction.measure, smallest, args.extraction_pages,
+                       args.extraction_rounds, args.peer_pages) or {}
+    results["extraction"] = weights.get("small")
+    results["extraction_full_weight"] = weights.get("full_weight")
     log("storage")
     articles = _attempt(results, "storage", extraction.extracted_articles, smallest, min(1000, smallest.n))
     if articles:

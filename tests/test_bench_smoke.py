@@ -23,11 +23,21 @@ def test_bench_driver_runs_on_a_tiny_site_and_writes_json_and_markdown(tmp_path)
     result = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=180)
     assert result.returncode == 0, result.stderr[-3000:]
 
+    # the peer of the extraction rows, when the `bench` extra imports here
+    peer = subprocess.run([sys.executable, "-c", "import trafilatura"], capture_output=True).returncode == 0
     data = json.loads((out / "latest.json").read_text("utf-8"))
     assert not data.get("errors")
     assert data["machine"]["nproc"] >= 1 and data["machine"]["scrapy"]
-    ex = data["extraction"]
-    assert ex["ms_per_page"]["stdcrawl"] > 0 and ex["ms_per_page"]["lxml_parse"] > 0
+    small, full = data["extraction"], data["extraction_full_weight"]
+    for ex in (small, full):  # both page weights, each against both baselines, measured in this run
+        assert ex["ms_per_page"]["stdcrawl"] > 0 and ex["ms_per_page"]["lxml_parse"] > 0
+        if peer:
+            assert ex["ms_per_page"]["trafilatura"] > 0 and ex["speedup_vs_trafilatura"] > 0
+        else:
+            assert ex["trafilatura"] == "not installed"
+        assert len(ex["runs_ms_per_page"]["stdcrawl"]) == 1 and ex["pages"] == 10
+    assert small["weight"] == "small" and full["weight"] == "full_weight"
+    assert full["kb_per_page"] > 30 > 10 > small["kb_per_page"]
     crawl = data["crawl"]["50"]
     assert crawl["stored_articles"] == 50
     assert [r["responses"] for r in crawl["runs"]["stdcrawl"]] == [r["responses"] for r in crawl["runs"]["bare"]]
@@ -39,7 +49,9 @@ def test_bench_driver_runs_on_a_tiny_site_and_writes_json_and_markdown(tmp_path)
 
     table = (out / "latest.md").read_text("utf-8")
     assert "| measurement | stdcrawl | baseline | ratio | target | result |" in table
-    for row in ("extraction, loader + normalization", "end-to-end crawl, 50 articles", "storage",
+    for row in ("extraction, loader + normalization, small pages", "extraction, loader + normalization, full-weight pages",
+                "extraction vs trafilatura, small pages", "extraction vs trafilatura, full-weight pages",
+                "end-to-end crawl, 50 articles", "storage",
                 "re-extraction", "peak RSS", "incremental, no change", "database size per 1,000 articles"):
         assert row in table
     assert table.strip() in result.stdout

@@ -14,13 +14,14 @@ Values come out as written (only links are made absolute); normalization is
 the pipeline's job (`normalize.py`, `pipelines.py`).
 
 Why not `scrapy.loader.ItemLoader`: it costs ≈2.7 ms a page here, on a
-budget of 3× the ≈0.6 ms lxml parse (issue 6); one walk of the lxml tree
-behind the page's parsel selector gives every field for a fraction of that.
+budget of 3× the ≈0.6 ms lxml parse (issue 6); one walk of the page's lxml
+tree (`layout.text_layout`) gives every field for a fraction of that.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import urljoin
 
@@ -29,12 +30,10 @@ from parsel import Selector
 
 from stdcrawl.extract import site
 from stdcrawl.extract.items import Image, RawArticle, Related
+from stdcrawl.extract.layout import Block, text_layout
 from stdcrawl.extract.page_regions import (
-    BR,
     DATE_ONLY,
-    IMG,
     box_of,
-    br_paragraphs,
     ends_article,
     is_chrome,
     is_heading_anchor,
@@ -45,159 +44,52 @@ from stdcrawl.extract.page_regions import (
 from stdcrawl.extract.site import STDAILY_ENGLISH, SiteProfile
 
 
-@dataclass(slots=True)
-class Block:
-    """One text block of the page as a reader sees it."""
-
-    text: str
-    tag: str
-    centered: bool = False
-    captionish: bool = False
-    images: list[str] = field(default_factory=list)
-    links: list[tuple[str, str]] = field(default_factory=list)  # (href, text)
-    el: object = None  # the element that opened the block (its box on the page; template signatures)
-
-
 def _flat(text: str) -> str:
     return " ".join(text.split())
 
 
-def text_layout(root: etree._Element, profile: SiteProfile = STDAILY_ENGLISH) -> list[Block]:
-    """The page's text blocks, in document order."""
-    blocks: list[Block] = []
-    body = root.find("body")
-    if body is None:
-        body = root
-    skip_tags, block_tags = profile.skip_tags, profile.block_tags
-    centered_style, caption_class = profile.centered_style.search, profile.caption_class.search
-
-    def new_block(el, tag: str) -> Block:
-        style = el.get("style")
-        cls = el.get("class")
-        return Block(
-            text="",
-            tag=tag,
-            centered=bool(style and centered_style(style)) or el.get("align") == "center" or tag == "center",
-            captionish=tag == "figcaption" or bool(cls and caption_class(cls)),
-            el=el,
-        )
-
-    def walk(el, block: Block, parts: list[str]) -> None:
-        """Add el's content to the open block; nested blocks split it.
-
-        Iterative (an explicit stack of open elements): hostile markup nested
-        a thousand deep must not exhaust Python's recursion limit."""
-        if el.text:
-            parts.append(el.text)
-        # frames: (children, open block, its parts, element, what closing it does, start of an <a>'s text)
-        stack = [(iter(el), block, parts, None, _INLINE, 0)]
-        while stack:
-            children, block, parts, _, _, _ = stack[-1]
-            child = next(children, None)
-            if child is None:
-                _, block, parts, closed, kind, start = stack.pop()
-                if closed is None:
-                    continue
-                if kind is _BLOCK:
-                    flush(block, parts)
-                    block, parts = stack[-1][1], stack[-1][2]
-                elif closed.tag == "a":
-                    href = closed.get("href")
-                    if href:
-                        block.links.append((href, _flat("".join(parts[start:]))))
-                if closed.tail:
-                    parts.append(closed.tail)
-                continue
-            tag = child.tag
-            if not isinstance(tag, str):  # comments, processing instructions
-                pass
-            elif tag in skip_tags:
-                pass
-            elif tag in block_tags:
-                flush(block, parts)
-                inner = new_block(child, tag)
-                inner_parts: list[str] = [child.text] if child.text else []
-                stack.append((iter(child), inner, inner_parts, child, _BLOCK, 0))
-                continue
-            elif tag == "img":
-                src = child.get("src") or child.get("data-src")
-                if src:
-                    block.images.append(src)
-                    parts.append(IMG)
-            elif tag == "br":
-                parts.append(BR)
-            else:
-                start = len(parts)
-                if child.text:
-                    parts.append(child.text)
-                stack.append((iter(child), block, parts, child, _INLINE, start))
-                continue
-            tail = child.tail
-            if tail:
-                parts.append(tail)
-
-    def flush(block: Block, parts: list[str]) -> None:
-        """Close the open block's text so far: a Block when it has text or images."""
-        if parts:
-            joined = "".join(parts)
-            parts.clear()
-            if BR in joined:
-                pieces = br_paragraphs(joined, [t for _, t in block.links], profile)
-                if len(pieces) > 1:
-                    images, links = block.images, block.links
-                    for piece in pieces[:-1]:
-                        n = piece.count(IMG)
-                        piece_images, images = images[:n], images[n:]
-                        own = [link for link in links if link[1] == piece][:1]  # a linked headline keeps its link
-                        if own:
-                            links = [link for link in links if link is not own[0]]
-                        blocks.append(Block(_flat(piece.replace(IMG, "")) if n else piece, block.tag, block.centered,
-                                            block.captionish, piece_images, own, block.el))
-                    block.images, block.links = images, links
-                joined = pieces[-1] if pieces else ""
-            if IMG in joined:
-                joined = joined.replace(IMG, " ")
-            text = _flat(joined)
-        else:
-            text = ""
-        if text or block.images:
-            # the block keeps these lists; the open block starts new ones
-            blocks.append(Block(text, block.tag, block.centered, block.captionish, block.images, block.links, block.el))
-            block.images, block.links = [], []
-        elif block.links:
-            block.links = []
-
-    top = new_block(body, body.tag)
-    top_parts: list[str] = []
-    walk(body, top, top_parts)
-    flush(top, top_parts)
-    return blocks
-
-
 _STRING = etree.XPath("string()")
-#: What closing an element on text_layout's stack does: end its own block, or only its text.
-_BLOCK, _INLINE = "block", "inline"
+
+
+#: `//meta[@name='…']/@content`: read from the page's `<meta>` elements, one walk for all such XPaths
+_META_XPATH = re.compile(r"^//meta\[@([\w-]+)='([^']*)'\]/@content$")
 
 
 @lru_cache(maxsize=None)
-def _compiled(xpath: str) -> etree.XPath:
-    return etree.XPath(xpath)
+def _compiled(xpath: str) -> etree.XPath | tuple[str, str]:
+    """The compiled XPath, or (attribute, value) for a `<meta>` content XPath (`_META_XPATH`)."""
+    m = _META_XPATH.match(xpath)
+    return (m.group(1), m.group(2)) if m else etree.XPath(xpath)
 
 
-def _first(sel: Selector, xpaths: tuple[str, ...]) -> str | None:
+def _first(root: etree._Element, xpaths: tuple[str, ...], metas: list | None = None) -> str | None:
     """The first non-empty text the XPaths find, in their order (only each one's first match).
 
     Compiled XPaths on the lxml tree: a parsel `xpath()` call wraps every
-    result in a Selector, ≈ 40 µs each, four times a page (issue 6).
+    result in a Selector, ≈ 40 µs each, four times a page (issue 6). Each
+    XPath walks the whole tree (≈ 35 µs on a full-weight page), so the
+    `<meta>` ones are answered from one list of the page's `<meta>`
+    elements (`metas`, made here when not given), in document order as the
+    XPath would give them.
     """
-    root = sel.root
     for xp in xpaths:
-        value = _compiled(xp)(root)
-        if value:
+        query = _compiled(xp)
+        if query.__class__ is tuple:
+            if metas is None:
+                metas = list(root.iter("meta"))
+            attr, wanted = query
+            value = next((c for m in metas if m.get(attr) == wanted and (c := m.get("content")) is not None), None)
+            if value is None:
+                continue
+            text = _flat(value)
+        else:
+            value = query(root)
+            if not value:
+                continue
             first = value[0]
             text = _flat(first if isinstance(first, str) else _STRING(first))
-            if text:
-                return text
+        if text:
+            return text
     return None
 
 
@@ -218,11 +110,12 @@ def _is_caption(block: Block, profile: SiteProfile = STDAILY_ENGLISH) -> bool:
 class ArticleLoader:
     """Pulls the raw fields of one article page (see RawArticle)."""
 
-    def __init__(self, selector: Selector, url: str, profile: SiteProfile = STDAILY_ENGLISH):
-        self.sel = selector
+    def __init__(self, page: Selector | etree._Element, url: str, profile: SiteProfile = STDAILY_ENGLISH):
+        """`page`: the page's parsel selector or its lxml tree (`layout.parse_html`)."""
+        self.root = page.root if isinstance(page, Selector) else page
         self.url = url
         self.site = profile
-        self.blocks = text_layout(selector.root, profile)
+        self.blocks = text_layout(self.root, profile)
         #: The elements holding the title, the Source line and the body's first
         #: text (None when not found), set by `load` (signature.py hashes their paths).
         self.anchors: tuple = (None, None, None)
@@ -268,7 +161,7 @@ class ArticleLoader:
             breadcrumb_raw=crumb,
             title_raw=title_raw,
             source_line=source_line,
-            meta_published=_first(self.sel, p.published_meta_xpaths),
+            meta_published=_first(self.root, p.published_meta_xpaths),
             byline_raw=byline,
             paragraphs=paragraphs,
             images=images,
@@ -278,7 +171,7 @@ class ArticleLoader:
 
     def _head_title(self) -> str:
         """The `<title>` without the site name."""
-        root = self.sel.root
+        root = self.root
         el = root.find("head/title")  # ≈ 1 µs; the XPath //title walks the whole tree
         if el is None:
             el = root.find(".//title")
@@ -314,7 +207,7 @@ class ArticleLoader:
             prev = blocks[src_i - 1]
             if not self.site.breadcrumb_anchor.match(prev.text) and not prev.links:
                 return prev.text, src_i - 1
-        meta = _first(self.sel, self.site.title_xpaths[1:])
+        meta = _first(self.root, self.site.title_xpaths[1:])
         title = self.site.title_suffix.sub("", meta) if meta else head_title
         if not title:
             return None, None

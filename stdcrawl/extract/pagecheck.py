@@ -61,6 +61,17 @@ def declared_text(body: bytes, content_type: str | None, used_encoding: str | No
     return html_to_unicode(f"charset={declared}", body)[1]
 
 
+#: Every byte but the `_CONTROL` characters: deleting them from a page's UTF-8 leaves its control characters.
+_NOT_CONTROL = bytes(b for b in range(256) if not _CONTROL.match(chr(b)))
+
+
 def garbled(text: str) -> bool:
-    """Does decoded text still hold replacement or control characters (mojibake, junk)?"""
-    return text.count("\ufffd") >= GARBLED_AT or len(_CONTROL.findall(text)) >= GARBLED_AT
+    """Does decoded text still hold replacement or control characters (mojibake, junk)?
+
+    The control characters are counted in the text's UTF-8 (where each is
+    one byte and no other character has a byte below 0x80 that is one) by
+    `bytes.translate`: ≈ 80 µs on a 45 KB page, where the regex took ≈ 230
+    (issue 11 §5)."""
+    if text.count("\ufffd") >= GARBLED_AT:
+        return True
+    return len(text.encode("utf-8", "surrogatepass").translate(None, _NOT_CONTROL)) >= GARBLED_AT
