@@ -76,6 +76,13 @@ def test_a_robots_txt_answering_4xx_allows_everything(small_site):
     assert (summary["status"], summary["articles_new"]) == ("ok", len(articles))
 
 
+def test_a_failure_while_reading_robots_txt_ends_the_run_as_unavailable_instead_of_hanging(small_site):
+    server, articles, db = small_site
+    summary = crawl(server, db, "--set", "ROBOTSTXT_PARSER=tests.broken_robots.FailingRobotParser")
+    assert set(server.hits) == {"/robots.txt"}
+    assert summary["exit_code"] == 1 and "robots_txt_unavailable" in summary["failure_reasons"]
+
+
 # --- pagination --------------------------------------------------------------------------
 
 LIST_RX = re.compile(r"^/English/WorldNews/common_list(?:_\d+)?\.shtml$")

@@ -45,7 +45,6 @@ class _DisallowAll:
         return False
 
 
-
 class RobotsTxtMiddleware(ScrapyRobotsTxtMiddleware):
     """Every request waits for its host's parsed robots.txt (module docstring)."""
 
@@ -55,7 +54,7 @@ class RobotsTxtMiddleware(ScrapyRobotsTxtMiddleware):
 
     def process_request_2(self, rp, request: Request) -> None:
         if isinstance(rp, _DisallowAll):
-            self._stats.inc_value("robotstxt/unavailable_forbidden")
+            self.crawler.stats.inc_value("robotstxt/unavailable_forbidden")
             raise RobotsUnavailable(f"robots.txt unavailable ({rp.why}): {request.url} not fetched")
         super().process_request_2(rp, request)
 
@@ -69,7 +68,12 @@ class RobotsTxtMiddleware(ScrapyRobotsTxtMiddleware):
             self._waiters[netloc].append(waiter)
             return await maybe_deferred_to_future(waiter)
         self._waiters[netloc] = []
-        rp = await self._fetch(f"{url.scheme}://{netloc}/robots.txt", request)
+        robots_url = f"{url.scheme}://{netloc}/robots.txt"
+        try:
+            rp = await self._fetch(robots_url, request)
+        except Exception as exc:  # never leave the waiters hanging: the run would never end
+            logger.debug("reading %s failed", robots_url, exc_info=True)
+            rp = self._unavailable(robots_url, f"{type(exc).__name__}: {exc}")
         self._parsers[netloc] = rp
         for waiter in self._waiters.pop(netloc):
             waiter.callback(rp)
@@ -78,22 +82,24 @@ class RobotsTxtMiddleware(ScrapyRobotsTxtMiddleware):
     async def _fetch(self, robots_url: str, request: Request):
         robots_request = Request(robots_url, priority=self.DOWNLOAD_PRIORITY,
                                  meta={"dont_obey_robotstxt": True}, callback=NO_CALLBACK)
-        self._stats.inc_value("robotstxt/request_count")
+        self.crawler.stats.inc_value("robotstxt/request_count")
         try:
             response = await self.crawler.engine.download_async(robots_request)
         except Exception as exc:  # unreachable: RFC 9309 says assume complete disallow
             return self._unavailable(robots_url, f"{type(exc).__name__}: {exc}")
-        self._stats.inc_value("robotstxt/response_count")
-        self._stats.inc_value(f"robotstxt/response_status_count/{response.status}")
+        self.crawler.stats.inc_value("robotstxt/response_count")
+        self.crawler.stats.inc_value(f"robotstxt/response_status_count/{response.status}")
         if response.status >= 500:
             return self._unavailable(robots_url, f"HTTP {response.status}")
         if response.status >= 400:
             return None  # no robots.txt: everything allowed
         rp = build_from_crawler(self._parserimpl, self.crawler, response.body)
-        await self.crawler.signals.send_catch_log_async(signal=signals.robots_parsed, robotparser=rp, request=request)
+        parsed = getattr(signals, "robots_parsed", None)  # Scrapy >= 2.15
+        if parsed is not None:
+            await self.crawler.signals.send_catch_log_async(signal=parsed, robotparser=rp, request=request)
         return rp
 
     def _unavailable(self, robots_url: str, why: str) -> _DisallowAll:
         logger.error("%s unavailable (%s): nothing of the site is fetched in this run", robots_url, why)
-        self._stats.set_value(f"{STAT}/failed/robots_txt_unavailable", 1)
+        self.crawler.stats.set_value(f"{STAT}/failed/robots_txt_unavailable", 1)
         return _DisallowAll(why)
