@@ -245,6 +245,7 @@ def _run(archive: Archive, results: Iterable[dict], report: ReparseReport,
         written += 1
     if batch:
         archive.write_batch(batch, [], batch_crawl)
+    deduper.close()
     if written:
         archive.infer_sections(profile)  # as a crawl does when it closes
 

@@ -95,6 +95,10 @@ class DedupePipeline:
             item["duplicate_of"] = twin
         return item
 
+    def close_spider(self):
+        if self.deduper is not None:
+            self.deduper.close()
+
 
 class StorePipeline:
     """Hands articles to the run's batched, transactional writer."""
