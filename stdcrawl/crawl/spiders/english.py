@@ -397,8 +397,9 @@ class EnglishSpider(scrapy.Spider):
             self.logger.info("%s %s not fetched: %s", kind, request.url, failure.value)
             self.crawler.stats.inc_value(f"{STAT}/{reason}")
             return
-        response = getattr(failure.value, "response", None)
-        self._fail(request, kind, reason, response.status if response is not None else None, str(failure.value))
+        response = getattr(failure.value, "response", None)  # Twisted's own failures carry Twisted's response
+        status = response.status if isinstance(response, scrapy.http.Response) else None
+        self._fail(request, kind, reason, status, str(failure.value))
 
     def _fail(self, request, kind: str, reason: str, status: int | None, detail: str = "") -> None:
         """Count a failed page; an article's URL (as first requested) stays pending (pending.py)."""
