@@ -23,34 +23,24 @@ from stdcrawl.crawl.extensions import EXIT_OK, EXIT_USAGE
 from stdcrawl.archive.store import resolve_db_path
 
 
-def _non_negative_int(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
-    if number < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more: {value}")
-    return number
+def _number_at_least(kind: type, minimum: int, what: str):
+    """An argparse type: a number of `kind` that is `minimum` or more (never NaN)."""
+
+    def parse(value: str):
+        try:
+            number = kind(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not {what}: {value!r}") from None
+        if not number >= minimum:
+            raise argparse.ArgumentTypeError(f"must be {minimum} or more: {value}")
+        return number
+
+    return parse
 
 
-def _non_negative_float(value: str) -> float:
-    try:
-        number = float(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
-    if not number >= 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more: {value}")
-    return number
-
-
-def _positive_int(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"must be 1 or more: {value}")
-    return number
+_non_negative_int = _number_at_least(int, 0, "a whole number")
+_non_negative_float = _number_at_least(float, 0, "a number")
+_positive_int = _number_at_least(int, 1, "a whole number")
 
 
 def _setting(value: str) -> tuple[str, str]:
@@ -87,9 +77,10 @@ def cmd_crawl(args) -> int:
         extra_settings=dict(args.set or []),
     )
     summary = run_crawl(opts)
-    if args.quiet and summary["exit_code"] == EXIT_OK:
-        pass  # -q wins over --summary-json: cron mails nothing after a good run
-    elif args.summary_json:
+    silent = args.quiet and summary["exit_code"] == EXIT_OK  # -q wins over --summary-json: cron mails nothing
+    if silent:
+        return EXIT_OK
+    if args.summary_json:
         print(summary_json(summary))
     else:
         print(summary_line(summary), file=sys.stderr if summary["exit_code"] else sys.stdout)
