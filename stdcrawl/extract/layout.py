@@ -183,7 +183,11 @@ def text_layout(root: etree._Element, profile: SiteProfile = STDAILY_ENGLISH) ->
                         else:
                             text = " ".join(text.split())
                             if text:
-                                append_block(Block(text, tag, *look(_Open(child, tag)), [], [], child))
+                                if child.keys():
+                                    centered, captionish = look(_Open(child, tag))
+                                else:
+                                    centered, captionish = tag == "center", tag == "figcaption"
+                                append_block(Block(text, tag, centered, captionish, [], [], child))
                 elif tag == "img":
                     src = child.get("src") or child.get("data-src")
                     if src:

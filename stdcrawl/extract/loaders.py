@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 from parsel import Selector
@@ -94,17 +94,31 @@ def _first(root: etree._Element, xpaths: tuple[str, ...], metas: list | None = N
 
 
 def _join(base: str, href: str) -> str:
-    """`href` made absolute; as written when it is not a URL at all (`http://[::1/…`)."""
+    """`href` made absolute; as written when it is not a URL at all (`http://[::1/…`).
+
+    A link with its own host, or with a path from the root, does not depend
+    on the page's path: those (the site's menus, Top News, images) are
+    remembered by the page's scheme and host (`urljoin` costs ≈ 4 µs)."""
     try:
+        if (href[:1] == "/" and href[1:2] != "/") or (href.startswith(("//", "http://", "https://"))
+                                                       and urlsplit(href).netloc):
+            parts = urlsplit(base)
+            if parts.scheme in ("http", "https"):
+                return _rooted_join(parts.scheme, parts.netloc, href)
         return urljoin(base, href)
     except ValueError:
         return href
 
 
+@lru_cache(maxsize=8192)
+def _rooted_join(scheme: str, netloc: str, href: str) -> str:
+    return urljoin(f"{scheme}://{netloc}/", href)
+
+
 def _is_caption(block: Block, profile: SiteProfile = STDAILY_ENGLISH) -> bool:
     if block.images or not block.text or len(block.text) > 600:
         return False
-    return block.centered or block.captionish or bool(profile.caption_credit.search(block.text))
+    return block.centered or block.captionish or profile.is_credit(block.text)
 
 
 class ArticleLoader:
@@ -132,11 +146,11 @@ class ArticleLoader:
         src_i, source_line = None, None
         # the article's own Source line: the first after its headline (sidebars
         # before the article carry other stories' dates)
-        precheck = p.source_precheck
+        hint = p.source_hint
         for from_i in ((h1_i, 0) if h1_i is not None else (0,)):
             for i in range(from_i, len(blocks)):
                 text = blocks[i].text
-                if any(word in text for word in precheck):
+                if hint(text):
                     m = p.source_line.search(text)
                     if m:
                         src_i, source_line = i, m.groupdict()
@@ -245,8 +259,7 @@ class ArticleLoader:
                 continue
             if b.links and is_chrome(b, p) or p.share_line.match(text):
                 continue
-            # cheapest test first: the credit regex costs ≈ 6 µs a paragraph
-            if len(text) < 400 and _is_caption(b, p) and p.caption_credit.search(text):
+            if len(text) < 400 and p.is_credit(text):  # a credit line without its picture
                 images.append(Image(src="", caption=text))
                 continue
             paragraphs.append(f"* {text}" if b.tag == "li" else text)

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import timedelta, timezone, tzinfo
-from functools import cached_property
+from functools import cached_property, lru_cache
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 # --- hosts -----------------------------------------------------------------
@@ -195,6 +195,9 @@ FOOTER_START = re.compile(r"^\s*(?:Copyright\b|友情链接|版权所有)", re.I
 CAPTION_CREDIT = re.compile(
     r"(?:\(\s*(?:PHOTO|PHOTOS|COURTESY PHOTO|Photo)\b[^)]*\)|\bPHOTO\s*:\s*\S[^.]*)\s*$"
 )
+#: Every CAPTION_CREDIT match contains one of these (a cheap test first: the regex
+#: tries every position of every short paragraph).
+CAPTION_CREDIT_PRECHECK = ("PHOTO", "Photo")
 
 #: Headings of the boxes around an article (sidebars, teasers, comment widget):
 #: the article's body and the "Top News" block both end at one.
@@ -350,6 +353,7 @@ class SiteProfile:
     heading_tags: frozenset[str] = HEADING_TAGS
     comment_widget: re.Pattern[str] = COMMENT_WIDGET
     caption_credit: re.Pattern[str] = CAPTION_CREDIT
+    caption_credit_precheck: tuple[str, ...] = CAPTION_CREDIT_PRECHECK
     lost_characters: bool = LOST_CHARACTERS
     institution_words: re.Pattern[str] = INSTITUTION_WORDS
     encoding_fallback: str | None = ENCODING_FALLBACK
@@ -370,6 +374,16 @@ class SiteProfile:
     @cached_property
     def section_by_name(self) -> dict[str, str]:
         return {name.casefold(): d for d, names in self.sections.items() for name in names}
+
+    @cached_property
+    def source_hint(self):
+        """`search` for any of `source_precheck`: one C call where a generator took three times as long."""
+        return re.compile("|".join(re.escape(word) for word in self.source_precheck)).search
+
+    @cached_property
+    def credit_hint(self):
+        """`search` for any of `caption_credit_precheck`."""
+        return re.compile("|".join(re.escape(word) for word in self.caption_credit_precheck)).search
 
     @cached_property
     def list_titles(self) -> frozenset[str]:
@@ -402,8 +416,15 @@ class SiteProfile:
 
     # --- URLs -------------------------------------------------------------
 
+    def is_credit(self, text: str) -> bool:
+        """Does the text end in a photo credit (`(PHOTO: …)`, `PHOTO: …`)?"""
+        return self.credit_hint(text) is not None and self.caption_credit.search(text) is not None
+
     def article_ref(self, path: str) -> ArticleRef | None:
         """Parse an article path (no host, no query); None if it is not one."""
+        return _article_ref(self, path)
+
+    def _parse_article_path(self, path: str) -> ArticleRef | None:
         for gen, rx in self.generations:
             m = rx.match(path)
             if m:
@@ -442,6 +463,9 @@ class SiteProfile:
         server standing in for the site); other hosts keep all but the fragment.
         What is not a URL at all (an invalid IPv6 host) is kept as written.
         """
+        return _canonical_url(self, url, local_netloc)
+
+    def _canonical(self, url: str, local_netloc: str) -> str:
         try:
             parts = urlsplit(url)
         except ValueError:
@@ -453,6 +477,18 @@ class SiteProfile:
 
     def link_mapper(self, base_url: str | None = None) -> LinkMapper:
         return LinkMapper(base_url, self)
+
+
+# Remembered per profile: the same paths and links (menus, Top News, sidebars)
+# come back on page after page, and reading them is pure.
+@lru_cache(maxsize=8192)
+def _article_ref(profile: SiteProfile, path: str) -> ArticleRef | None:
+    return profile._parse_article_path(path)
+
+
+@lru_cache(maxsize=8192)
+def _canonical_url(profile: SiteProfile, url: str, local_netloc: str) -> str:
+    return profile._canonical(url, local_netloc)
 
 
 STDAILY_ENGLISH = SiteProfile(
