@@ -14,6 +14,7 @@ import pytest
 from stdcrawl.extract import site
 from stdcrawl.extract.loaders import _join
 from stdcrawl.extract.normalize import BEIJING, clean_text, normalize_article, parse_timestamp, word_count
+from stdcrawl.extract.page_regions import flat
 from stdcrawl.extract.site import STDAILY_ENGLISH
 from tests.testsite_profile import TESTSITE
 
@@ -109,3 +110,12 @@ def test_remembered_urls_and_article_paths_are_those_of_the_profile_that_asked()
     assert TESTSITE.article_ref(path) == TESTSITE._parse_article_path(path)
     assert STDAILY_ENGLISH.canonical_url(url, "127.0.0.1:18901") == STDAILY_ENGLISH._canonical(url, "127.0.0.1:18901")
     assert TESTSITE.canonical_url(url, "127.0.0.1:18901") == TESTSITE._canonical(url, "127.0.0.1:18901")
+
+
+def test_flat_text_is_split_and_joined_text_for_every_character():
+    for code in range(0x3100):
+        c = chr(code)
+        for text in (f"a{c}b", f"{c}ab", f"ab{c}", f"a {c}b", c):
+            assert flat(text) == " ".join(text.split()), repr(text)
+    for text in SPACED:
+        assert flat(text) == " ".join(text.split()), repr(text)

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from stdcrawl.extract.page_regions import BR, IMG, br_paragraphs
+from stdcrawl.extract.page_regions import BR, IMG, br_paragraphs, flat
 from stdcrawl.extract.site import STDAILY_ENGLISH, SiteProfile
 
 
@@ -46,10 +46,6 @@ def parse_html(text: str, base_url: str | None = None) -> etree._Element:
     if root is None:
         root = etree.fromstring(b"<html/>", parser=parser, base_url=base_url)
     return root
-
-
-def _flat(text: str) -> str:
-    return " ".join(text.split())
 
 
 class _Open:
@@ -123,13 +119,13 @@ def text_layout(root: etree._Element, profile: SiteProfile = STDAILY_ENGLISH) ->
                         own = [link for link in links if link[1] == piece][:1]  # a linked headline keeps its link
                         if own:
                             links = [link for link in links if link is not own[0]]
-                        append_block(Block(_flat(piece.replace(IMG, "")) if n else piece, ob.tag, centered,
+                        append_block(Block(flat(piece.replace(IMG, "")) if n else piece, ob.tag, centered,
                                            captionish, piece_images, own, ob.el))
                     ob.images, ob.links = images, links
                 joined = pieces[-1] if pieces else ""
             if IMG in joined:
                 joined = joined.replace(IMG, " ")
-            text = " ".join(joined.split())
+            text = flat(joined)
         else:
             text = ""
         if text or ob.images:
@@ -153,8 +149,13 @@ def text_layout(root: etree._Element, profile: SiteProfile = STDAILY_ENGLISH) ->
             tag = child.tag
             if tag.__class__ is str and tag not in skip_tags:  # not a comment, not skipped
                 if tag in block_tags:
-                    if parts or ob.images or ob.links:
+                    if ob.images or ob.links:
                         flush(ob, parts)
+                    elif parts:
+                        if len(parts) == 1 and parts[0].isspace():  # the whitespace between blocks: no block
+                            parts.clear()
+                        else:
+                            flush(ob, parts)
                     n = len(child)
                     if n == 1 and _leaf_inline(child[0], skip_tags, block_tags):
                         # `<li><a href="…">headline</a></li>`: most blocks of a full page's menus and boxes
@@ -164,7 +165,7 @@ def text_layout(root: etree._Element, profile: SiteProfile = STDAILY_ENGLISH) ->
                             href = only.get("href")
                             if href:
                                 text = only.text
-                                inner.links.append((href, " ".join(text.split()) if text else ""))
+                                inner.links.append((href, flat(text) if text else ""))
                         flush(inner, inner_parts)
                     elif n:
                         stack.append((children, child, ob, parts, _BLOCK, 0))
@@ -181,7 +182,7 @@ def text_layout(root: etree._Element, profile: SiteProfile = STDAILY_ENGLISH) ->
                         elif BR in text or IMG in text:
                             flush(_Open(child, tag), [text])
                         else:
-                            text = " ".join(text.split())
+                            text = flat(text)
                             if text:
                                 if child.keys():
                                     centered, captionish = look(_Open(child, tag))
@@ -209,7 +210,7 @@ def text_layout(root: etree._Element, profile: SiteProfile = STDAILY_ENGLISH) ->
                     if tag == "a":
                         href = child.get("href")
                         if href:
-                            ob.links.append((href, " ".join(text.split()) if text else ""))
+                            ob.links.append((href, flat(text) if text else ""))
             tail = child.tail
             if tail:
                 parts.append(tail)
@@ -223,7 +224,7 @@ def text_layout(root: etree._Element, profile: SiteProfile = STDAILY_ENGLISH) ->
             elif kind == _LINK:
                 href = el.get("href")
                 if href:
-                    ob.links.append((href, _flat("".join(parts[start:]))))
+                    ob.links.append((href, flat("".join(parts[start:]))))
             tail = el.tail
             if tail:
                 parts.append(tail)

@@ -35,6 +35,7 @@ from stdcrawl.extract.page_regions import (
     DATE_ONLY,
     box_of,
     ends_article,
+    flat,
     is_chrome,
     is_heading_anchor,
     prose_start,
@@ -42,10 +43,6 @@ from stdcrawl.extract.page_regions import (
     shown_at,
 )
 from stdcrawl.extract.site import STDAILY_ENGLISH, SiteProfile
-
-
-def _flat(text: str) -> str:
-    return " ".join(text.split())
 
 
 _STRING = etree.XPath("string()")
@@ -81,13 +78,13 @@ def _first(root: etree._Element, xpaths: tuple[str, ...], metas: list | None = N
             value = next((c for m in metas if m.get(attr) == wanted and (c := m.get("content")) is not None), None)
             if value is None:
                 continue
-            text = _flat(value)
+            text = flat(value)
         else:
             value = query(root)
             if not value:
                 continue
             first = value[0]
-            text = _flat(first if isinstance(first, str) else _STRING(first))
+            text = flat(first if isinstance(first, str) else _STRING(first))
         if text:
             return text
     return None
@@ -189,7 +186,7 @@ class ArticleLoader:
         el = root.find("head/title")  # ≈ 1 µs; the XPath //title walks the whole tree
         if el is None:
             el = root.find(".//title")
-        title = _flat(_STRING(el)) if el is not None else ""
+        title = flat(_STRING(el)) if el is not None else ""
         self.page_title = title
         if not title:
             return ""
@@ -274,7 +271,7 @@ class ArticleLoader:
         items: list[Related] = []
         for b in blocks[heading_i + 1 :]:
             link = next(((h, t) for h, t in b.links if t), None)
-            headline = bool(link) and _flat(b.text) == link[1]
+            headline = bool(link) and flat(b.text) == link[1]
             if ends_article(b, p) or (b.tag in p.heading_tags and not headline):
                 break
             if box is not None and box is not b.el and box not in b.el.iterancestors():
@@ -317,7 +314,7 @@ def load_list_page(selector: Selector, url: str, profile: SiteProfile = STDAILY_
             path = site.url_path(absolute)
         except ValueError:  # not a URL at all (`http://[::1/…`): a hostile link is skipped
             continue
-        text = _flat(a.xpath("string()")) or _flat(a.get("title") or "")
+        text = flat(a.xpath("string()")) or flat(a.get("title") or "")
         if profile.article_ref(path):
             if path not in seen:
                 seen.add(path)

@@ -15,6 +15,7 @@ from functools import lru_cache
 
 from stdcrawl.clock import get_clock
 from stdcrawl.extract import site
+from stdcrawl.extract.page_regions import flat
 from stdcrawl.extract.site import STDAILY_ENGLISH, SiteProfile
 
 BEIJING = site.BEIJING
@@ -36,12 +37,9 @@ def clean_text(text: str | None, lost_characters: bool = True) -> str:
         return ""
     # `_SPACES.sub(" ", text).strip()`, 10× faster: str.split() splits on what
     # `\s` matches (str.isspace), which is all of _SPACES but U+200B and U+FEFF.
-    # Text the page's layout already flattened is only checked (half the cost):
-    # no printable character but " " is a space of _SPACES.
-    if not (text.isprintable() and "  " not in text and text[0] != " " and text[-1] != " "):
-        if "\u200b" in text or "\ufeff" in text:
-            text = text.replace("\u200b", " ").replace("\ufeff", " ")
-        text = " ".join(text.split())
+    if not text.isascii() and ("\u200b" in text or "\ufeff" in text):
+        text = text.replace("\u200b", " ").replace("\ufeff", " ")
+    text = flat(text)
     if lost_characters and "?" in text:
         text = _LOST_COPYRIGHT.sub("Copyright ©", text)
         text = _LOST_SPACE.sub(" ", text)
