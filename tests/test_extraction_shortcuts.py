@@ -4,16 +4,20 @@ Each fast path (issue 13 §3: re-extraction at half the speed of parsing) is
 checked against the plain call it stands for, on ordinary and awkward input.
 """
 
+import codecs
 import itertools
 import re
 from datetime import datetime
 from urllib.parse import urljoin
 
 import pytest
+from lxml import etree
 
 from stdcrawl.extract import site
+from stdcrawl.extract.layout import parse_html
 from stdcrawl.extract.loaders import _join
 from stdcrawl.extract.normalize import BEIJING, clean_text, normalize_article, parse_timestamp, word_count
+from stdcrawl.extract.page import utf8_text
 from stdcrawl.extract.page_regions import flat
 from stdcrawl.extract.site import STDAILY_ENGLISH
 from tests.testsite_profile import TESTSITE
@@ -119,3 +123,32 @@ def test_flat_text_is_split_and_joined_text_for_every_character():
             assert flat(text) == " ".join(text.split()), repr(text)
     for text in SPACED:
         assert flat(text) == " ".join(text.split()), repr(text)
+
+
+@pytest.mark.parametrize("page", [
+    "<html><body><p>plain</p></body></html>",
+    "  \n<html><body><p>spaces around</p></body></html>\n\t ",
+    "\x1c\x1d<html><body><p>separators</p></body></html>\x1f",
+    "\u00a0<html><body><p>a non-ASCII space first</p></body></html>\u3000",
+    "<html><body><p>nul\x00bytes\x00</p></body></html>",
+    "\x00 <html><body><p>科技日报 — “quoted”</p></body></html>",
+    "",
+    "   ",
+])
+def test_a_utf8_page_parsed_from_its_bytes_is_the_page_parsed_from_its_text(page):
+    body = page.encode("utf-8")
+    assert etree.tostring(parse_html(page, None, body)) == etree.tostring(parse_html(page))
+
+
+@pytest.mark.parametrize("body, encoding, expected", [
+    ("Plain <p>text</p>".encode(), "utf-8", True),
+    ("Plain <p>text</p>".encode(), "UTF8", True),
+    ("Plain <p>text</p>".encode(), "cp1252", False),
+    ("Plain <p>text</p>".encode(), None, False),
+    ("Plain <p>text</p>".encode(), "no-such-codec", False),
+    (codecs.BOM_UTF8 + "<p>bom</p>".encode(), "utf-8", False),
+    (b"<p>bad \xff byte</p>", "utf-8", False),
+])
+def test_only_text_that_is_its_bodys_utf8_takes_the_bytes_path(body, encoding, expected):
+    text = body.decode("utf-8", "replace").lstrip("\ufeff")
+    assert utf8_text(text, body, encoding) is expected

@@ -10,6 +10,8 @@ fields however it arrives.
 
 from __future__ import annotations
 
+import codecs
+
 from parsel import Selector
 
 from stdcrawl import EXTRACTOR_VERSION
@@ -32,19 +34,23 @@ class NotAnArticle(ValueError):
 
 
 def raw_article(text: str, body: bytes, url: str, selector: Selector | None = None,
-                profile: SiteProfile = STDAILY_ENGLISH) -> RawArticle:
+                profile: SiteProfile = STDAILY_ENGLISH, utf8: bool = False) -> RawArticle:
     """The loader's raw fields of an article page (wrong encodings recovered),
     with `not_an_article`: why the page is no article (page_kind.py), or None.
 
     `selector`: the page already parsed, so it is not parsed twice; without
     one the page is parsed into a plain lxml tree (`layout.parse_html`, the
-    faster walk).
+    faster walk). `utf8`: the text is the body's UTF-8 (`utf8_text`), so the
+    body is parsed as it is.
     """
     recovered = recover_encoding(text, body, profile.encoding_fallback)
     if recovered is not None:
         selector = None
         text = recovered
-    loader = ArticleLoader(selector if selector is not None else parse_html(text, url), url, profile)
+        utf8 = False
+    if selector is None:
+        selector = parse_html(text, url, body if utf8 else None)
+    loader = ArticleLoader(selector, url, profile)
     raw = loader.load()
     raw["template"] = template_signature(loader.anchors)
     raw["not_an_article"] = not_an_article(loader.blocks, raw, profile, loader.page_title)
@@ -66,12 +72,25 @@ def raw_from_response(response, profile: SiteProfile = STDAILY_ENGLISH) -> RawAr
     content_type = headers.get("Content-Type") if headers else None
     if isinstance(content_type, bytes):
         content_type = content_type.decode("latin-1")
-    by_page = declared_text(response.body, content_type, getattr(response, "encoding", None))
+    encoding = getattr(response, "encoding", None)
+    by_page = declared_text(response.body, content_type, encoding)
     if by_page is None:
-        return raw_article(response.text, response.body, response.url, None, profile)
+        text = response.text
+        return raw_article(text, response.body, response.url, None, profile, utf8_text(text, response.body, encoding))
     raw = raw_article(by_page, response.body, response.url, None, profile)
     raw["charset_from_page"] = True
     return raw
+
+
+def utf8_text(text: str, body: bytes, encoding: str | None) -> bool:
+    """Is `text` the body read as UTF-8 with nothing replaced (how a Scrapy
+    response decodes a UTF-8 page without a byte order mark)?"""
+    if not encoding or body[:3] == codecs.BOM_UTF8 or "\ufffd" in text:
+        return False
+    try:
+        return codecs.lookup(encoding).name == "utf-8"
+    except LookupError:
+        return False
 
 
 def article_from_raw(raw: RawArticle, profile: SiteProfile = STDAILY_ENGLISH) -> tuple[dict, str | None]:
