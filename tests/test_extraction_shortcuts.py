@@ -15,11 +15,10 @@ from lxml import etree
 
 from stdcrawl.extract import site
 from stdcrawl.extract.layout import parse_html
-from stdcrawl.extract.loaders import _join
 from stdcrawl.extract.normalize import BEIJING, clean_text, normalize_article, parse_timestamp, word_count
 from stdcrawl.extract.page import utf8_text
 from stdcrawl.extract.page_regions import flat
-from stdcrawl.extract.site import STDAILY_ENGLISH
+from stdcrawl.extract.site import STDAILY_ENGLISH, join_url
 from tests.testsite_profile import TESTSITE
 
 BASES = [
@@ -48,7 +47,7 @@ def test_a_remembered_link_join_is_what_urljoin_gives(base, href):
         expected = urljoin(base, href)
     except ValueError:
         expected = href
-    assert _join(base, href) == expected
+    assert join_url(base, href) == expected
 
 
 SPACED = [

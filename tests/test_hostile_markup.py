@@ -33,6 +33,15 @@ def test_links_that_are_not_urls_do_not_lose_the_page():
     assert [t for _u, t in load_list_page(listing.selector, URL).article_links] == ["ok"]
 
 
+def test_a_link_that_is_no_url_on_a_page_without_a_source_line_does_not_lose_the_page():
+    """Without a Source line the page's kind is judged from its links (page_kind.py): a broken one is no article link."""
+    page = (PAGE % "").replace("<p>Source: Science and Technology Daily | 2025-01-01 09:00:00 | Author: Staff Reporters</p>", "")
+    page = page.replace("<p>The body paragraph.</p>", "<ul><li><a href='http://[::1/web/English/2025-01/02/content_1.html'>"
+                        "A broken headline</a></li></ul><p>The body paragraph.</p>")
+    article = article_from_bytes(page.encode(), URL)
+    assert article["title"] == "Hostile but readable" and "no_source_line" in article["extraction_notes"]
+
+
 def test_json_or_a_cut_page_at_an_article_url_is_refused_not_read():
     assert page_problem(TextResponse(URL, body=b'{"a": 1}', headers={"Content-Type": "application/json"})) == "not_html"
     cut = HtmlResponse(URL, body=(PAGE % "").encode()[:300])

@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 from lxml import etree
 from parsel import Selector
@@ -42,7 +42,7 @@ from stdcrawl.extract.page_regions import (
     same_title,
     shown_at,
 )
-from stdcrawl.extract.site import STDAILY_ENGLISH, SiteProfile
+from stdcrawl.extract.site import STDAILY_ENGLISH, SiteProfile, join_url
 
 
 _STRING = etree.XPath("string()")
@@ -88,28 +88,6 @@ def _first(root: etree._Element, xpaths: tuple[str, ...], metas: list | None = N
         if text:
             return text
     return None
-
-
-def _join(base: str, href: str) -> str:
-    """`href` made absolute; as written when it is not a URL at all (`http://[::1/…`).
-
-    A link with its own host, or with a path from the root, does not depend
-    on the page's path: those (the site's menus, Top News, images) are
-    remembered by the page's scheme and host (`urljoin` costs ≈ 4 µs)."""
-    try:
-        if (href[:1] == "/" and href[1:2] != "/") or (href.startswith(("//", "http://", "https://"))
-                                                       and urlsplit(href).netloc):
-            parts = urlsplit(base)
-            if parts.scheme in ("http", "https"):
-                return _rooted_join(parts.scheme, parts.netloc, href)
-        return urljoin(base, href)
-    except ValueError:
-        return href
-
-
-@lru_cache(maxsize=8192)
-def _rooted_join(scheme: str, netloc: str, href: str) -> str:
-    return urljoin(f"{scheme}://{netloc}/", href)
 
 
 def _is_caption(block: Block, profile: SiteProfile = STDAILY_ENGLISH) -> bool:
@@ -186,7 +164,10 @@ class ArticleLoader:
         el = root.find("head/title")  # ≈ 1 µs; the XPath //title walks the whole tree
         if el is None:
             el = root.find(".//title")
-        title = flat(_STRING(el)) if el is not None else ""
+        if el is None:
+            title = ""
+        else:  # a <title> holds text only; `string()` (an XPath call) only when it holds elements
+            title = flat(_STRING(el) if len(el) else el.text or "")
         self.page_title = title
         if not title:
             return ""
@@ -239,7 +220,7 @@ class ArticleLoader:
                 if is_chrome(b, p):
                     continue
                 for src in b.images:
-                    images.append(Image(src=_join(self.url, src), caption=""))
+                    images.append(Image(src=join_url(self.url, src), caption=""))
                 if b.text:
                     images[-1]["caption"] = b.text
                 elif i + 1 < len(blocks) and _is_caption(blocks[i + 1], p):
@@ -279,12 +260,12 @@ class ArticleLoader:
             if link and p.more_link.match(link[1]):
                 continue
             if headline:
-                items.append(Related(title=link[1], summary="", url=_join(self.url, link[0])))
+                items.append(Related(title=link[1], summary="", url=join_url(self.url, link[0])))
             elif link and len(b.links) == 1 and b.text.startswith(link[1] + " "):
                 # `<a>title</a> <span>summary</span>` on one line
                 rest = b.text[len(link[1]) + 1 :]
                 summary = "" if DATE_ONLY.match(rest) else rest
-                items.append(Related(title=link[1], summary=summary, url=_join(self.url, link[0])))
+                items.append(Related(title=link[1], summary=summary, url=join_url(self.url, link[0])))
             elif items and not items[-1]["summary"] and b.text and not b.links:
                 items[-1]["summary"] = b.text
         return items

@@ -29,10 +29,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import urljoin
 
 from stdcrawl.extract.loaders import Block
-from stdcrawl.extract.site import STDAILY_ENGLISH, SiteProfile, url_path
+from stdcrawl.extract.site import STDAILY_ENGLISH, SiteProfile, join_url, url_path
 
 #: A list page shows at least this many headlines (fixture lists: 2–31; an
 #: article page's "Top News" shows 2).
@@ -104,13 +103,16 @@ _WORDS_WITH_LETTERS = re.compile(r"[^\W\d_]+")
 
 
 def _is_other_article(href: str, page_url: str, own_path: str, profile: SiteProfile) -> bool:
-    if not any(hint in href for hint in profile.article_href_hints):  # a cheap no before urljoin and the patterns
+    if not any(hint in href for hint in profile.article_href_hints):  # a cheap no before joining and the patterns
         return False
     href = href.strip()
     if href.startswith("/") and not href.startswith("//"):
         path = href.split("#", 1)[0].split("?", 1)[0]
     else:
-        path = url_path(urljoin(page_url, href))
+        try:
+            path = url_path(join_url(page_url, href))
+        except ValueError:  # not a URL at all (`http://[::1/…`): no article
+            return False
     return path != own_path and profile.article_ref(path) is not None
 
 

@@ -51,8 +51,10 @@ def declared_text(body: bytes, content_type: str | None, used_encoding: str | No
     read with) and the page's declaration reads the bytes cleanly; None when
     header and page agree (or the page's charset does not fit)."""
     header = _codec(http_content_type_encoding(content_type or ""))
+    if not header:  # nothing to contradict: the page's own declaration was read
+        return None
     declared = _codec(html_body_declared_encoding(body))
-    if not header or not declared or header == declared or _codec(used_encoding) == declared:
+    if not declared or header == declared or _codec(used_encoding) == declared:
         return None
     try:
         body.decode(declared)

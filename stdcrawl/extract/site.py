@@ -153,6 +153,28 @@ def url_path(url: str) -> str:
     return urlsplit(url).path or "/"
 
 
+def join_url(base: str, href: str) -> str:
+    """`href` made absolute; as written when it is not a URL at all (`http://[::1/…`).
+
+    A link with its own host, or with a path from the root, does not depend
+    on the page's path: those (the site's menus, Top News, images) are
+    remembered by the page's scheme and host (`urljoin` costs ≈ 4 µs)."""
+    try:
+        if (href[:1] == "/" and href[1:2] != "/") or (href.startswith(("//", "http://", "https://"))
+                                                       and urlsplit(href).netloc):
+            parts = urlsplit(base)
+            if parts.scheme in ("http", "https"):
+                return _rooted_join(parts.scheme, parts.netloc, href)
+        return urljoin(base, href)
+    except ValueError:
+        return href
+
+
+@lru_cache(maxsize=8192)
+def _rooted_join(scheme: str, netloc: str, href: str) -> str:
+    return urljoin(f"{scheme}://{netloc}/", href)
+
+
 # --- extraction anchors and selectors (the markup-dependent part) ------------
 
 #: Elements whose text is a block of the page, in document order.
