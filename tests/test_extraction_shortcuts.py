@@ -116,12 +116,14 @@ def test_remembered_urls_and_article_paths_are_those_of_the_profile_that_asked()
 
 
 def test_flat_text_is_split_and_joined_text_for_every_character():
+    long = "a long paragraph of words " * 4  # past the length at which flat() checks instead of splitting
     for code in range(0x3100):
         c = chr(code)
-        for text in (f"a{c}b", f"{c}ab", f"ab{c}", f"a {c}b", c):
+        for text in (f"a{c}b", c, f"{long}{c}b", f"{c}{long}", f"{long}{c}", f"{long} {c}b", f"{long}中{c}"):
             assert flat(text) == " ".join(text.split()), repr(text)
     for text in SPACED:
-        assert flat(text) == " ".join(text.split()), repr(text)
+        for variant in (text, long + text, text + long):
+            assert flat(variant) == " ".join(variant.split()), repr(variant)
 
 
 @pytest.mark.parametrize("page", [

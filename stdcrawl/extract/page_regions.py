@@ -38,9 +38,10 @@ def flat(text: str) -> str:
 
     Most paragraphs are flat already: checked with a few substring scans
     (ASCII) or `isprintable` (no printable character but " " is a space),
-    that costs a fifth (ASCII) or half of splitting and joining them again.
+    which costs a third (ASCII) or half of splitting and joining a
+    paragraph again; short texts are split at once.
     """
-    if text[:1] == " " or text[-1:] == " ":
+    if len(text) < 64 or text[:1] <= " " or text[-1:] <= " ":  # short (splitting is cheaper), or not flat
         return " ".join(text.split())
     if text.isascii():
         for brk in _ASCII_BREAKS:
