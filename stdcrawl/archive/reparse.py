@@ -44,6 +44,8 @@ DIFF_FIELDS: tuple[str, ...] = (*GOLDEN_FIELDS, "extractor_version")
 #: Articles per write transaction.
 BATCH_SIZE = 200
 EXAMPLES_PER_FIELD = 3
+#: Article ids per `stored_articles` query (SQLite allows 999 parameters at the least).
+IDS_PER_QUERY = 500
 
 
 class NoCaptures(ArchiveError):
@@ -310,23 +312,35 @@ def article_from_capture(cap: dict, response, profile: SiteProfile = STDAILY_ENG
 
 
 def stored_article(archive: Archive, article_id: str) -> dict | None:
-    """An article as stored, in the shape `normalize_article` returns (read
-    on the plain sqlite3 connection: a reparse asks once per capture)."""
+    """An article as stored, in the shape `normalize_article` returns."""
+    return stored_articles(archive, [article_id]).get(article_id)
+
+
+def stored_articles(archive: Archive, article_ids: list[str]) -> dict[str, dict]:
+    """Article id -> the article as `stored_article` gives it, for those of
+    `article_ids` the archive holds: two queries for them all (on the plain
+    sqlite3 connection), where a reparse would ask twice per capture."""
+    if len(article_ids) > IDS_PER_QUERY:
+        return {k: v for i in range(0, len(article_ids), IDS_PER_QUERY)
+                for k, v in stored_articles(archive, article_ids[i:i + IDS_PER_QUERY]).items()}
     conn = archive.db.conn
-    cursor = conn.execute("select * from articles where article_id = ?", (article_id,))
-    values = cursor.fetchone()
-    if values is None:
-        return None
-    row = dict(zip([d[0] for d in cursor.description], values))
-    for name in JSON_COLUMNS:
-        row[name] = json.loads(row[name]) if row[name] else []
-    row["images"] = json.loads(row["images_json"]) if row["images_json"] else []
-    row["related"] = [
-        {"title": title, "summary": summary, "url": url} for title, summary, url in conn.execute(
-            "select title, summary, url from related_headlines where article_id = ? order by position", (article_id,)
-        )
-    ]
-    return row
+    marks = ",".join("?" * len(article_ids))
+    cursor = conn.execute(f"select * from articles where article_id in ({marks})", article_ids)
+    names = [d[0] for d in cursor.description]
+    found = {}
+    for values in cursor:
+        row = dict(zip(names, values))
+        for name in JSON_COLUMNS:
+            row[name] = json.loads(row[name]) if row[name] else []
+        row["images"] = json.loads(row["images_json"]) if row["images_json"] else []
+        row["related"] = []
+        found[row["article_id"]] = row
+    for article_id, title, summary, url in conn.execute(
+            f"select article_id, title, summary, url from related_headlines where article_id in ({marks}) "
+            "order by article_id, position", article_ids):
+        if article_id in found:
+            found[article_id]["related"].append({"title": title, "summary": summary, "url": url})
+    return found
 
 
 def diff_article(stored: dict, article: dict) -> dict[str, str]:

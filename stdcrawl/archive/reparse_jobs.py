@@ -98,10 +98,22 @@ class CaptureExtractor:
         self.archive = Archive(db_path, readonly=True)
         self.reader = WarcReader(db_path.resolve().parent)
         self.dry_run = dry_run
+        self._stored: dict[str, dict] = {}  # article id -> stored article, while `extract_all` runs
 
     def close(self) -> None:
         self.reader.close()
         self.archive.close()
+
+    def extract_all(self, caps: list[dict]) -> list[dict]:
+        """`extract` of each capture, the stored articles of all of them fetched
+        at once first (by the article id the capture was filed under)."""
+        from stdcrawl.archive.reparse import stored_articles
+
+        self._stored = stored_articles(self.archive, list({cap["article_id"] for cap in caps if cap["article_id"]}))
+        try:
+            return [self.extract(cap) for cap in caps]
+        finally:
+            self._stored = {}
 
     def extract(self, cap: dict) -> dict:
         from stdcrawl.archive.reparse import article_from_capture, diff_article, response_from_capture, stored_article
@@ -116,7 +128,7 @@ class CaptureExtractor:
         if reason:
             out["reason"] = reason
             return out
-        stored = stored_article(self.archive, article["article_id"])
+        stored = self._stored.get(article["article_id"]) or stored_article(self.archive, article["article_id"])
         if stored is not None:
             article = keep_inferred_section(article, stored["section"], stored["section_dir"], stored["extraction_notes"])
         changes = diff_article(stored, article) if stored else {}
@@ -136,7 +148,7 @@ def _start_worker(db_path: str, dry_run: bool, profile: SiteProfile, rewrite: bo
 
 
 def _extract_chunk(caps: list[dict]) -> list[dict]:
-    return [_worker.extract(cap) for cap in caps]
+    return _worker.extract_all(caps)
 
 
 def start_context():
@@ -155,7 +167,9 @@ def extracted(captures: Iterable[dict], db_path: str | Path, dry_run: bool, jobs
     if jobs <= 1:
         extractor = CaptureExtractor(db_path, dry_run, profile, rewrite)
         try:
-            yield from (extractor.extract(cap) for cap in captures)
+            captures = iter(captures)
+            while chunk := list(islice(captures, CHUNK)):
+                yield from extractor.extract_all(chunk)
         finally:
             extractor.close()
         return
