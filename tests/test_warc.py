@@ -151,7 +151,7 @@ def test_every_response_record_reads_fast_as_warcio_reads_it(crawled):
     (`check=True` goes through it) must find the same fields in every one."""
     _, db, _, _ = crawled
     captured = rows(db)
-    assert len({c["status"] for c in captured}) > 2 and len(captured) > 60
+    assert {200, 404} <= {c["status"] for c in captured} and len(captured) > 60
     with WarcReader(db.parent) as reader:
         for c in captured:
             with open(db.parent / c["warc_file"], "rb") as fh:
