@@ -256,3 +256,17 @@ def test_a_chunk_of_captures_extracts_as_each_capture_alone(db):
         assert extractor.extract_all(misfiled) == alone
     finally:
         extractor.close()
+
+
+def test_the_per_step_bench_times_every_step_of_every_capture(db):
+    from .conftest import ROOT
+
+    result = subprocess.run([sys.executable, "-m", "bench.reparse_parts", str(db), "--rounds", "1"], cwd=ROOT,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    out = json.loads(result.stdout)
+    steps = out["ms_per_capture"]
+    assert out["captures"] == len(query(db, "select distinct article_id from captures where article_id is not null "
+                                            "and status = 200 and payload_length > 0"))
+    assert all(steps[s] > 0 for s in ("read", "decode", "extract", "stored", "compare", "whole"))
+    assert steps["outside_extraction"] == pytest.approx(steps["whole"] - steps["extract"], abs=1e-3)
