@@ -21,7 +21,7 @@ import zlib
 from typing import BinaryIO
 
 #: Compressed bytes read at a time; most records fit in one read.
-READ_SIZE = 32 * 1024
+READ_SIZE = 16 * 1024
 WARC_VERSIONS = ("WARC/1.1", "WARC/1.0")
 #: The record types read here: those with an HTTP response head.
 RECORD_TYPES = ("response", "revisit")
