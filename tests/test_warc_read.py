@@ -39,7 +39,8 @@ def warc_record_bytes(http_head: list[bytes], payload: bytes, *, uri: bytes = UR
                       record_type: bytes = b"response", line_end: bytes = b"\r\n") -> bytes:
     """An uncompressed WARC/1.1 record: `http_head` lines (joined with `line_end`), then the payload."""
     block = line_end.join(http_head) + line_end + line_end + payload
-    head = [b"WARC/1.1", b"WARC-Type: " + record_type, b"WARC-Record-ID: <urn:uuid:6e3c0a3e-0000-4000-8000-000000000001>",
+    head = [b"WARC/1.1", b"WARC-Type: " + record_type,
+            b"WARC-Record-ID: <urn:uuid:6e3c0a3e-0000-4000-8000-000000000001>",
             b"WARC-Date: 2026-01-05T03:04:05Z", b"WARC-Target-URI: " + uri,
             b"WARC-Payload-Digest: " + payload_digest(payload).encode(),
             b"Content-Type: application/http; msgtype=response", b"Content-Length: %d" % len(block)]
@@ -162,7 +163,8 @@ ODD_RECORDS = {
                            ("X-Name", "科技")),
     "header line without a colon": (warc_record_bytes([*PLAIN_HEAD, b"no colon here", b"X-After: 1"],
                                                       gzip.compress(PAGE)), ("X-After", "1")),
-    "bare LF line ends": (warc_record_bytes(PLAIN_HEAD, gzip.compress(PAGE), line_end=b"\n"), ("Content-Encoding", "gzip")),
+    "bare LF line ends": (warc_record_bytes(PLAIN_HEAD, gzip.compress(PAGE), line_end=b"\n"),
+                          ("Content-Encoding", "gzip")),
     "target URI with a space": (warc_record_bytes(PLAIN_HEAD, gzip.compress(PAGE), uri=URL.encode() + b"?q=a b"),
                                 ("Content-Encoding", "gzip")),
     "header line of blanks": (warc_record_bytes([*PLAIN_HEAD[:2], b"  ", *PLAIN_HEAD[2:]], gzip.compress(PAGE)),
@@ -194,6 +196,16 @@ def test_a_record_the_fast_path_refuses_is_read_by_warcio_with_the_same_response
         assert got[0] == "error" and ODD_PROBLEMS[case] in got[2]
     else:
         assert record.payload == payload and got == outcome(lambda: seen(scrapy_response(record, URL, 200)))
+
+
+def test_a_request_record_is_read_by_warcio(tmp_path):
+    raw = warc_record_bytes([b"GET /web/English/ HTTP/1.1", b"Host: 127.0.0.1:8000"], b"", record_type=b"request")
+    assert warc_record.parse_record(raw) is None
+    file, [offset] = write(tmp_path, raw)
+    with WarcReader(tmp_path) as reader:
+        record = reader.read(file, offset)
+    assert record == read_by_warcio(tmp_path / file, offset)
+    assert record.record_type == "request" and record.status is None and record.header("Host") == "127.0.0.1:8000"
 
 
 @pytest.mark.parametrize("damage", ["cut in half", "cut before the trailer", "bad CRC", "not gzip"])

@@ -5,13 +5,13 @@
 rest of reading a capture back. The records `WarcWriter` writes are
 regular: one gzip member per record, a `WARC/1.x` head of plain ASCII
 `Name: value` lines ending in CRLF, a `Content-Length` block holding an HTTP
-head of the same kind and the payload, then CRLF CRLF. `read_record` reads
-exactly that with zlib and `bytes` methods, producing the fields warcio
-would (same header names and values, in order; the same status; the same
-payload; the same member length), and returns None for anything else — a
-record it cannot read whole, non-ASCII or folded header lines, another
-record type, a head warcio would rewrite — so that the caller falls back to
-warcio, which then reads it (or fails) exactly as before.
+head of the same kind and the payload, then CRLF CRLF. `read_member` and
+`parse_record` read exactly that with zlib and `bytes` methods, giving the
+fields warcio would (the same header names and values, in order; the same
+status, payload and member length), and None for anything else — a record
+not read whole, non-ASCII, folded or blank header lines, other line ends,
+another record type, a head warcio would rewrite — so that the caller falls
+back to warcio, which then reads it (or fails) exactly as before.
 """
 
 from __future__ import annotations
