@@ -31,6 +31,8 @@ from stdcrawl.archive.warc import (
 
 URL = "http://127.0.0.1:8000/web/English/2024-05/16/content_1904967.html"
 PAGE = b"<html><head><title>t</title></head><body>" + "科技日报 ".encode() * 300 + b"</body></html>"
+#: The page gzipped once (a gzip header holds the time it was made).
+GZ_PAGE = gzip.compress(PAGE, mtime=0)
 PLAIN_HEAD = [b"HTTP/1.1 200 OK", b"Content-Type: text/html; charset=utf-8", b"Content-Encoding: gzip",
               b"X-Stdcrawl-Orig-Transfer-Encoding: chunked"]
 
@@ -119,7 +121,7 @@ def outcome(read, *args) -> tuple:
 
 
 def test_a_plain_record_is_read_without_warcio_and_gives_what_warcio_gives(tmp_path):
-    payload = gzip.compress(PAGE)
+    payload = GZ_PAGE
     raw = warc_record_bytes(PLAIN_HEAD, payload)
     assert warc_record.parse_record(raw) is not None  # the fast path takes it
     file, [offset] = write(tmp_path, raw)
@@ -137,7 +139,7 @@ def test_a_revisit_is_read_fast_and_its_page_comes_from_the_original(tmp_path):
     ex = Exchange(url=URL, fetched=datetime(2026, 1, 5, 3, 4, 5, tzinfo=timezone.utc), method="GET",
                   request_headers=[("User-Agent", "stdcrawl/test")], request_body=b"", status=200, protocol="HTTP/1.1",
                   response_headers=[("Content-Type", "text/html"), ("Content-Encoding", "gzip")],
-                  body=gzip.compress(PAGE), ip_address="127.0.0.1")
+                  body=GZ_PAGE, ip_address="127.0.0.1")
     first = writer.write(ex)
     again = writer.write(ex, Original(first.record_id, URL, first.date, first.file.name, first.offset, first.digest))
     writer.close()
@@ -155,21 +157,21 @@ def test_a_revisit_is_read_fast_and_its_page_comes_from_the_original(tmp_path):
 
 #: Records the fast path refuses, and what warcio makes of them (read as before).
 ODD_RECORDS = {
-    "folded header line": (warc_record_bytes([*PLAIN_HEAD, b"X-Folded: one", b"\ttwo: three"], gzip.compress(PAGE)),
+    "folded header line": (warc_record_bytes([*PLAIN_HEAD, b"X-Folded: one", b"\ttwo: three"], GZ_PAGE),
                            ("X-Folded", "one\ttwo: three")),
-    "latin-1 header value": (warc_record_bytes([*PLAIN_HEAD, b"X-Name: caf\xe9"], gzip.compress(PAGE)),
+    "latin-1 header value": (warc_record_bytes([*PLAIN_HEAD, b"X-Name: caf\xe9"], GZ_PAGE),
                              ("X-Name", "caf\xe9")),
-    "utf-8 header value": (warc_record_bytes([*PLAIN_HEAD, "X-Name: 科技".encode()], gzip.compress(PAGE)),
+    "utf-8 header value": (warc_record_bytes([*PLAIN_HEAD, "X-Name: 科技".encode()], GZ_PAGE),
                            ("X-Name", "科技")),
     "header line without a colon": (warc_record_bytes([*PLAIN_HEAD, b"no colon here", b"X-After: 1"],
-                                                      gzip.compress(PAGE)), ("X-After", "1")),
-    "bare LF line ends": (warc_record_bytes(PLAIN_HEAD, gzip.compress(PAGE), line_end=b"\n"),
+                                                      GZ_PAGE), ("X-After", "1")),
+    "bare LF line ends": (warc_record_bytes(PLAIN_HEAD, GZ_PAGE, line_end=b"\n"),
                           ("Content-Encoding", "gzip")),
-    "target URI with a space": (warc_record_bytes(PLAIN_HEAD, gzip.compress(PAGE), uri=URL.encode() + b"?q=a b"),
+    "target URI with a space": (warc_record_bytes(PLAIN_HEAD, GZ_PAGE, uri=URL.encode() + b"?q=a b"),
                                 ("Content-Encoding", "gzip")),
-    "header line of blanks": (warc_record_bytes([*PLAIN_HEAD[:2], b"  ", *PLAIN_HEAD[2:]], gzip.compress(PAGE)),
+    "header line of blanks": (warc_record_bytes([*PLAIN_HEAD[:2], b"  ", *PLAIN_HEAD[2:]], GZ_PAGE),
                               ("Content-Type", "text/html; charset=utf-8")),
-    "target URI in angle brackets": (warc_record_bytes(PLAIN_HEAD, gzip.compress(PAGE), uri=b"<" + URL.encode() + b">"),
+    "target URI in angle brackets": (warc_record_bytes(PLAIN_HEAD, GZ_PAGE, uri=b"<" + URL.encode() + b">"),
                                      ("Content-Encoding", "gzip")),
 }
 
@@ -185,7 +187,7 @@ ODD_PROBLEMS = {
 def test_a_record_the_fast_path_refuses_is_read_by_warcio_with_the_same_response(tmp_path, case):
     raw, header = ODD_RECORDS[case]
     assert warc_record.parse_record(raw) is None
-    payload = gzip.compress(PAGE)
+    payload = GZ_PAGE
     file, [offset] = write(tmp_path, raw)
     with WarcReader(tmp_path) as reader:
         record = reader.read(file, offset)
@@ -210,7 +212,7 @@ def test_a_request_record_is_read_by_warcio(tmp_path):
 
 @pytest.mark.parametrize("damage", ["cut in half", "cut before the trailer", "bad CRC", "not gzip"])
 def test_a_damaged_member_is_read_by_warcio_as_before(tmp_path, damage):
-    member = gzip.compress(warc_record_bytes(PLAIN_HEAD, gzip.compress(PAGE)))
+    member = gzip.compress(warc_record_bytes(PLAIN_HEAD, GZ_PAGE))
     damaged = {"cut in half": member[: len(member) // 2], "cut before the trailer": member[:-8],
                "bad CRC": member[:-8] + bytes([member[-8] ^ 0xFF]) + member[-7:],
                "not gzip": b"\x1f\x8b" + b"\0" * 40}[damage]
@@ -221,16 +223,16 @@ def test_a_damaged_member_is_read_by_warcio_as_before(tmp_path, damage):
 
 
 def test_an_uncompressed_file_is_read_by_warcio(tmp_path):
-    raw = warc_record_bytes(PLAIN_HEAD, gzip.compress(PAGE))
+    raw = warc_record_bytes(PLAIN_HEAD, GZ_PAGE)
     file, [first, second] = write(tmp_path, raw, raw, compress=False)
     with WarcReader(tmp_path) as reader, open(tmp_path / file, "rb") as fh:
         assert warc_record.read_member(fh, second) is None
         record = reader.read(file, second)
-        assert record == read_by_warcio(tmp_path / file, second) and record.payload == gzip.compress(PAGE)
+        assert record == read_by_warcio(tmp_path / file, second) and record.payload == GZ_PAGE
 
 
 def test_a_capture_past_its_file_end_or_with_another_payload_is_a_problem_as_before(tmp_path):
-    payload = gzip.compress(PAGE)
+    payload = GZ_PAGE
     file, [offset] = write(tmp_path, warc_record_bytes(PLAIN_HEAD, payload))
     with WarcReader(tmp_path) as reader:
         with pytest.raises(Exception, match="no record at offset 99999"):
@@ -245,7 +247,7 @@ def test_a_capture_past_its_file_end_or_with_another_payload_is_a_problem_as_bef
     ("GZIP", "TEXT/HTML"), ("", "text/html"), (None, "text/html"),
 ])
 def test_the_response_class_and_headers_are_those_scrapy_gives(tmp_path, encoding, content_type):
-    payload = gzip.compress(PAGE) if encoding and encoding.lower().endswith("gzip") else PAGE
+    payload = GZ_PAGE if encoding and encoding.lower().endswith("gzip") else PAGE
     head = [b"HTTP/1.1 200 OK", b"content-type: text/plain", b"Set-Cookie: a=1", b"set-cookie: b=2"]
     if content_type:
         head.append(b"Content-Type: " + content_type.encode())
@@ -272,17 +274,17 @@ def _bad_crc(data: bytes) -> bytes:
 
 #: gzip bodies, whole and damaged: Scrapy's `gunzip` says what each gives.
 GZIP_BODIES = {
-    "one member": gzip.compress(PAGE),
+    "one member": GZ_PAGE,
     "two members": _members(PAGE, b"<p>more</p>"),
-    "truncated (no trailer)": gzip.compress(PAGE)[:-8],
-    "cut in the middle": gzip.compress(PAGE)[: len(gzip.compress(PAGE)) // 2],
+    "truncated (no trailer)": GZ_PAGE[:-8],
+    "cut in the middle": GZ_PAGE[: len(GZ_PAGE) // 2],
     "bad CRC": _bad_crc(PAGE),
-    "trailing garbage": gzip.compress(PAGE) + b"garbage",
-    "trailing zeros": gzip.compress(PAGE) + b"\0" * 8,
+    "trailing garbage": GZ_PAGE + b"garbage",
+    "trailing zeros": GZ_PAGE + b"\0" * 8,
     "zlib, not gzip": zlib.compress(PAGE),
     "not compressed": PAGE,
     "empty": b"",
-    "header only": gzip.compress(PAGE)[:10],
+    "header only": GZ_PAGE[:10],
 }
 
 

@@ -109,7 +109,7 @@ class CaptureExtractor:
         at once first (by the article id the capture was filed under)."""
         from stdcrawl.archive.reparse import stored_articles
 
-        self._stored = stored_articles(self.archive, list({cap["article_id"] for cap in caps if cap["article_id"]}))
+        self._stored = stored_articles(self.archive, list({cap.get("article_id") for cap in caps} - {None}))
         try:
             return [self.extract(cap) for cap in caps]
         finally:
