@@ -209,3 +209,66 @@ def test_jobs_must_be_positive(db):
         reparse(db, jobs=0)
     result = run_stdcrawl("reparse", "--db", str(db), "--jobs", "-2")
     assert result.returncode == 2 and "must be 1 or more" in result.stderr
+
+
+def _stored_one_at_a_time(archive, article_id: str) -> dict | None:
+    """An article as `stored_article` read it before it was batched (sqlite-utils, two queries)."""
+    from stdcrawl.archive.store import JSON_COLUMNS
+
+    row = next(iter(archive.db.query("select * from articles where article_id = ?", [article_id])), None)
+    if row is None:
+        return None
+    for name in JSON_COLUMNS:
+        row[name] = json.loads(row[name]) if row[name] else []
+    row["images"] = json.loads(row["images_json"]) if row["images_json"] else []
+    row["related"] = [dict(r) for r in archive.db.query(
+        "select title, summary, url from related_headlines where article_id = ? order by position", [article_id])]
+    return row
+
+
+def test_stored_articles_are_fetched_in_batches_as_they_were_one_by_one(db, monkeypatch):
+    from stdcrawl.archive import reparse as reparse_module
+    from stdcrawl.archive.store import Archive
+
+    monkeypatch.setattr(reparse_module, "IDS_PER_QUERY", 7)  # several queries for the archive's articles
+    with Archive(db, readonly=True) as archive:
+        ids = [r[0] for r in archive.db.execute("select article_id from articles order by random()")]
+        found = reparse_module.stored_articles(archive, [*ids, "g3-0"])
+        assert set(found) == set(ids) and any(a["related"] for a in found.values())
+        for article_id in ids:
+            assert found[article_id] == _stored_one_at_a_time(archive, article_id)
+            assert reparse_module.stored_article(archive, article_id) == found[article_id]
+        assert reparse_module.stored_article(archive, "g3-0") is None
+
+
+def test_a_chunk_of_captures_extracts_as_each_capture_alone(db):
+    """A worker reads, extracts and compares a chunk step by step, the stored
+    articles all fetched at once: the same results as one capture at a time,
+    also for captures filed under another article id (or none)."""
+    from stdcrawl.archive.reparse_jobs import CaptureExtractor, iter_captures
+
+    extractor = CaptureExtractor(db, dry_run=True)
+    try:
+        caps = list(iter_captures(extractor.archive))[:30]
+        caps[7] = {**caps[7], "warc_offset": 99999999}  # unreadable: reported, the others go on
+        alone = [extractor.extract(cap) for cap in caps]
+        assert sum(1 for r in alone if r.get("stored")) > 20 and "no record at offset" in alone[7]["problem"]
+        assert extractor.extract_all(caps) == alone
+        misfiled = [{**cap, "article_id": None if i % 2 else "g3-0"} for i, cap in enumerate(caps)]
+        assert extractor.extract_all(misfiled) == alone
+    finally:
+        extractor.close()
+
+
+def test_the_per_step_bench_times_every_step_of_every_capture(db):
+    from .conftest import ROOT
+
+    result = subprocess.run([sys.executable, "-m", "bench.reparse_parts", str(db), "--rounds", "1"], cwd=ROOT,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    out = json.loads(result.stdout)
+    steps = out["ms_per_capture"]
+    assert out["captures"] == len(query(db, "select distinct article_id from captures where article_id is not null "
+                                            "and status = 200 and payload_length > 0"))
+    assert all(steps[s] > 0 for s in ("read", "decode", "extract", "stored", "compare", "whole"))
+    assert steps["outside_extraction"] == pytest.approx(steps["whole"] - steps["extract"], abs=1e-3)

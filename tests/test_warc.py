@@ -34,6 +34,7 @@ from stdcrawl.extract.site import STDAILY_ENGLISH
 from stdcrawl.fixture_server import FixtureServer, LoggedRequest
 from stdcrawl.archive.reparse import decode_body, reparse, select_captures
 from stdcrawl.archive.store import Archive
+from stdcrawl.archive import warc_record
 from stdcrawl.archive.warc import Exchange, Original, WarcReader, WarcWriter, check_captures, payload_digest
 
 from .conftest import FIXTURE_SITE, ROOT, run_stdcrawl
@@ -143,6 +144,23 @@ def test_bodies_are_kept_as_received_with_headers_and_the_request(crawled):
             assert "stdcrawl/" in request.header("User-Agent") and "gzip" in request.header("Accept-Encoding")
             assert request.header("Host") == urlsplit(c["url"]).netloc
     assert gzipped > 10  # the fixture server compresses pages over 1 KB when asked, as the live site does
+
+
+def test_every_response_record_reads_fast_as_warcio_reads_it(crawled):
+    """`WarcReader.read` parses the records stdcrawl writes itself (warc_record); warcio
+    (`check=True` goes through it) must find the same fields in every one."""
+    _, db, _, _ = crawled
+    captured = rows(db)
+    assert {200, 404} <= {c["status"] for c in captured} and len(captured) > 60
+    with WarcReader(db.parent) as reader:
+        for c in captured:
+            with open(db.parent / c["warc_file"], "rb") as fh:
+                member = warc_record.read_member(fh, c["warc_offset"])
+            assert member is not None and warc_record.parse_record(member[0]) is not None, c
+            fast = reader.read(c["warc_file"], c["warc_offset"])
+            slow = reader.read(c["warc_file"], c["warc_offset"], check=True)
+            assert not slow.problems
+            assert fast == slow, c
 
 
 def test_stdcrawl_warc_check_passes_and_finds_damage(copy):

@@ -16,6 +16,7 @@ articles and reports, field by field, what would change.
 
 from __future__ import annotations
 
+import functools
 import json
 import time
 import zlib
@@ -24,7 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from scrapy.http import Headers, TextResponse
+from scrapy.http import Headers, Response, TextResponse
 from scrapy.responsetypes import responsetypes
 
 from stdcrawl.archive import dbfile
@@ -43,6 +44,8 @@ DIFF_FIELDS: tuple[str, ...] = (*GOLDEN_FIELDS, "extractor_version")
 #: Articles per write transaction.
 BATCH_SIZE = 200
 EXAMPLES_PER_FIELD = 3
+#: Article ids per `stored_articles` query (SQLite allows 999 parameters at the least).
+IDS_PER_QUERY = 500
 
 
 class NoCaptures(ArchiveError):
@@ -251,7 +254,13 @@ def _run(archive: Archive, results: Iterable[dict], report: ReparseReport,
 
 
 def response_from_capture(cap: dict, reader: WarcReader) -> TextResponse:
-    """The page of a capture, as the spider's callback received it."""
+    """The page of a capture, as the spider's callback received it.
+
+    Its headers are gathered as `Headers(..., encoding="latin-1")` would
+    gather them, in a plain dict the response's own `Headers` then takes
+    over (one normalization, not two), and its class is the one
+    `responsetypes.from_args` gives.
+    """
     record = reader.read(cap["warc_file"], cap["warc_offset"])
     if cap["record_type"] == "revisit":
         payload = reader.read(cap["payload_file"], cap["payload_offset"]).payload
@@ -263,15 +272,32 @@ def response_from_capture(cap: dict, reader: WarcReader) -> TextResponse:
     for name, value in record.headers:
         if name != RENAMED_TRANSFER_ENCODING:
             grouped.setdefault(name, []).append(value)
-    headers = Headers(grouped, encoding="latin-1")
-    encoding = ",".join(v.decode("latin-1") for v in headers.getlist("Content-Encoding"))
+    headers: dict[bytes, list[bytes]] = {}
+    for name, values in grouped.items():
+        headers.setdefault(name.title().encode("latin-1"), []).extend(v.encode("latin-1") for v in values)
+    encoding = ",".join(v.decode("latin-1") for v in headers.get(b"Content-Encoding", []))
     body, left = decode_body(payload, encoding)
     if left:
-        headers["Content-Encoding"] = ",".join(left)
+        headers[b"Content-Encoding"] = [",".join(left).encode("latin-1")]
     elif encoding:
-        del headers["Content-Encoding"]
-    cls = responsetypes.from_args(headers=headers, url=cap["url"], body=body)
-    return cls(url=cap["url"], status=cap["status"], headers=headers, body=body)
+        del headers[b"Content-Encoding"]
+    return _response_class(headers, cap["url"], body)(url=cap["url"], status=cap["status"], headers=headers, body=body)
+
+
+def _response_class(headers: dict[bytes, list[bytes]], url: str, body: bytes) -> type[Response]:
+    """`responsetypes.from_args(headers=Headers(headers), url=url, body=body)`,
+    without building the `Headers` when the Content-Type alone decides."""
+    content_type = headers.get(b"Content-Type")
+    if content_type and b"Content-Encoding" not in headers:
+        cls = _class_of_content_type(content_type[-1])
+        if cls is not Response:
+            return cls
+    return responsetypes.from_args(headers=Headers(headers), url=url, body=body)
+
+
+@functools.lru_cache(maxsize=64)
+def _class_of_content_type(content_type: bytes) -> type[Response]:
+    return responsetypes.from_content_type(content_type)
 
 
 def article_from_capture(cap: dict, response, profile: SiteProfile = STDAILY_ENGLISH) -> tuple[dict | None, str | None]:
@@ -287,18 +313,34 @@ def article_from_capture(cap: dict, response, profile: SiteProfile = STDAILY_ENG
 
 def stored_article(archive: Archive, article_id: str) -> dict | None:
     """An article as stored, in the shape `normalize_article` returns."""
-    row = next(iter(archive.db.query("select * from articles where article_id = ?", [article_id])), None)
-    if row is None:
-        return None
-    for name in JSON_COLUMNS:
-        row[name] = json.loads(row[name]) if row[name] else []
-    row["images"] = json.loads(row["images_json"]) if row["images_json"] else []
-    row["related"] = [
-        dict(r) for r in archive.db.query(
-            "select title, summary, url from related_headlines where article_id = ? order by position", [article_id]
-        )
-    ]
-    return row
+    return stored_articles(archive, [article_id]).get(article_id)
+
+
+def stored_articles(archive: Archive, article_ids: list[str]) -> dict[str, dict]:
+    """Article id -> the article as `stored_article` gives it, for those of
+    `article_ids` the archive holds: two queries for them all (on the plain
+    sqlite3 connection), where a reparse would ask twice per capture."""
+    if len(article_ids) > IDS_PER_QUERY:
+        return {k: v for i in range(0, len(article_ids), IDS_PER_QUERY)
+                for k, v in stored_articles(archive, article_ids[i:i + IDS_PER_QUERY]).items()}
+    conn = archive.db.conn
+    marks = ",".join("?" * len(article_ids))
+    cursor = conn.execute(f"select * from articles where article_id in ({marks})", article_ids)
+    names = [d[0] for d in cursor.description]
+    found = {}
+    for values in cursor:
+        row = dict(zip(names, values))
+        for name in JSON_COLUMNS:
+            row[name] = json.loads(row[name]) if row[name] else []
+        row["images"] = json.loads(row["images_json"]) if row["images_json"] else []
+        row["related"] = []
+        found[row["article_id"]] = row
+    for article_id, title, summary, url in conn.execute(
+            f"select article_id, title, summary, url from related_headlines where article_id in ({marks}) "
+            "order by article_id, position", article_ids):
+        if article_id in found:
+            found[article_id]["related"].append({"title": title, "summary": summary, "url": url})
+    return found
 
 
 def diff_article(stored: dict, article: dict) -> dict[str, str]:
@@ -333,9 +375,7 @@ def decode_body(body: bytes, content_encoding: str | None) -> tuple[bytes, list[
     while codings and codings[-1] in DECODABLE:
         coding = codings.pop()
         if coding in ("gzip", "x-gzip"):
-            from scrapy.utils.gz import gunzip
-
-            body = gunzip(body)
+            body = _gunzip(body)
         elif coding == "deflate":
             try:
                 body = zlib.decompress(body)
@@ -354,3 +394,19 @@ def decode_body(body: bytes, content_encoding: str | None) -> tuple[bytes, list[
                 from backports import zstd
             body = zstd.decompress(body)
     return body, codings
+
+
+def _gunzip(body: bytes) -> bytes:
+    """Scrapy's `gunzip` (every member, as much as a damaged stream gives),
+    in one zlib call when the body is a single whole gzip member (then both
+    give the same bytes: zlib checks the CRC and length as GzipFile does)."""
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        out = inflater.decompress(body)
+    except zlib.error:
+        out = None
+    if out is not None and inflater.eof and not inflater.unused_data:
+        return out
+    from scrapy.utils.gz import gunzip
+
+    return gunzip(body)
