@@ -28,7 +28,7 @@ from stdcrawl.extract.site import STDAILY_ENGLISH, SiteProfile
 #: Capture rows per SELECT.
 SELECT_BATCH = 500
 #: Captures per task sent to a worker: large enough to amortize the pickling.
-CHUNK = 64
+CHUNK = 128
 #: Chunks in flight per worker: keeps every worker busy, bounds memory.
 IN_FLIGHT_PER_JOB = 3
 #: Below this many captures per worker, starting processes costs more than it saves.
