@@ -15,6 +15,7 @@ without children handled without a stack frame, and a block's look
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from lxml import etree
 
@@ -73,13 +74,31 @@ class _Open:
 
 
 _BLOCK, _INLINE, _LINK = 0, 1, 2
+#: What the walk does with an element, by tag (`_kinds`); an inline element is not listed.
+_K_SKIP, _K_BLOCK, _K_IMG, _K_BR, _K_A = 1, 2, 3, 4, 5
 
 
-def _leaf_inline(el, skip_tags: frozenset[str], block_tags: frozenset[str]) -> bool:
+@lru_cache(maxsize=16)
+def _kinds(skip_tags: frozenset[str], block_tags: frozenset[str]) -> dict:
+    """Tag → kind, one lookup per element: skipped (the profile's skip tags,
+    comments, processing instructions) before block, block before image,
+    break and link."""
+    kinds: dict = {etree.Comment: _K_SKIP, etree.ProcessingInstruction: _K_SKIP, etree.Entity: _K_SKIP}
+    for tag in skip_tags:
+        kinds[tag] = _K_SKIP
+    for tag in block_tags:
+        kinds.setdefault(tag, _K_BLOCK)
+    kinds.setdefault("img", _K_IMG)
+    kinds.setdefault("br", _K_BR)
+    kinds.setdefault("a", _K_A)
+    return kinds
+
+
+def _leaf_inline(el, kinds_get) -> bool:
     """An inline element without children whose text the walk just reads (not an image, a break or a comment)."""
     tag = el.tag
-    return (tag.__class__ is str and tag not in block_tags and tag not in skip_tags
-            and tag != "img" and tag != "br" and not len(el))
+    kind = kinds_get(tag)
+    return (kind is None or kind == _K_A) and tag.__class__ is str and not len(el)
 
 
 def text_layout(root: etree._Element, profile: SiteProfile = STDAILY_ENGLISH) -> list[Block]:
@@ -95,7 +114,7 @@ def text_layout(root: etree._Element, profile: SiteProfile = STDAILY_ENGLISH) ->
     body = root.find("body")
     if body is None:
         body = root
-    skip_tags, block_tags = profile.skip_tags, profile.block_tags
+    kinds_get = _kinds(profile.skip_tags, profile.block_tags).get
     centered_style, caption_class = profile.centered_style.search, profile.caption_class.search
     append_block = blocks.append
 
@@ -162,57 +181,42 @@ def text_layout(root: etree._Element, profile: SiteProfile = STDAILY_ENGLISH) ->
     while True:
         for child in children:
             tag = child.tag
-            if tag.__class__ is str and tag not in skip_tags:  # not a comment, not skipped
-                if tag in block_tags:
-                    if ob.images or ob.links:
-                        flush(ob, parts)
-                    elif parts:
-                        if len(parts) == 1 and parts[0].isspace():  # the whitespace between blocks: no block
-                            parts.clear()
-                        else:
-                            flush(ob, parts)
-                    n = len(child)
-                    if n == 1 and _leaf_inline(child[0], skip_tags, block_tags):
-                        # `<li><a href="…">headline</a></li>`: most blocks of a full page's menus and boxes
-                        inner, only = _Open(child, tag), child[0]
-                        inner_parts = [t for t in (child.text, only.text, only.tail) if t]
-                        if only.tag == "a":
-                            href = only.get("href")
-                            if href:
-                                text = only.text
-                                inner.links.append((href, flat(text) if text else ""))
-                        flush(inner, inner_parts)
-                    elif n:
-                        stack.append((children, child, ob, parts, _BLOCK, 0))
-                        ob, parts = _Open(child, tag), []
+            kind = kinds_get(tag)
+            if kind is None:  # an inline element (or a node of another kind: skipped)
+                if len(child):
+                    if tag.__class__ is str:
+                        stack.append((children, child, ob, parts, _INLINE, len(parts)))
                         text = child.text
                         if text:
                             parts.append(text)
                         children = iter(child)
                         break
+                elif tag.__class__ is str:
+                    text = child.text
+                    if text:
+                        parts.append(text)
+            elif kind == _K_BLOCK:
+                if ob.images or ob.links:
+                    flush(ob, parts)
+                elif parts:
+                    if len(parts) == 1 and parts[0].isspace():  # the whitespace between blocks: no block
+                        parts.clear()
                     else:
-                        text = child.text
-                        if not text:
-                            pass
-                        elif BR in text or IMG in text:
-                            flush(_Open(child, tag), [text])
-                        else:
-                            text = flat(text)
-                            if text:
-                                if child.keys():
-                                    centered, captionish = look(_Open(child, tag))
-                                else:
-                                    centered, captionish = tag == "center", tag == "figcaption"
-                                append_block(Block(text, tag, centered, captionish, [], [], child))
-                elif tag == "img":
-                    src = child.get("src") or child.get("data-src")
-                    if src:
-                        ob.images.append(src)
-                        parts.append(IMG)
-                elif tag == "br":
-                    parts.append(BR)
-                elif len(child):
-                    stack.append((children, child, ob, parts, _LINK if tag == "a" else _INLINE, len(parts)))
+                        flush(ob, parts)
+                n = len(child)
+                if n == 1 and _leaf_inline(child[0], kinds_get):
+                    # `<li><a href="…">headline</a></li>`: most blocks of a full page's menus and boxes
+                    inner, only = _Open(child, tag), child[0]
+                    inner_parts = [t for t in (child.text, only.text, only.tail) if t]
+                    if only.tag == "a":
+                        href = only.get("href")
+                        if href:
+                            text = only.text
+                            inner.links.append((href, flat(text) if text else ""))
+                    flush(inner, inner_parts)
+                elif n:
+                    stack.append((children, child, ob, parts, _BLOCK, 0))
+                    ob, parts = _Open(child, tag), []
                     text = child.text
                     if text:
                         parts.append(text)
@@ -220,12 +224,39 @@ def text_layout(root: etree._Element, profile: SiteProfile = STDAILY_ENGLISH) ->
                     break
                 else:
                     text = child.text
+                    if not text:
+                        pass
+                    elif BR in text or IMG in text:
+                        flush(_Open(child, tag), [text])
+                    else:
+                        text = flat(text)
+                        if text:
+                            if child.keys():
+                                centered, captionish = look(_Open(child, tag))
+                            else:
+                                centered, captionish = tag == "center", tag == "figcaption"
+                            append_block(Block(text, tag, centered, captionish, [], [], child))
+            elif kind == _K_A:
+                if len(child):
+                    stack.append((children, child, ob, parts, _LINK, len(parts)))
+                    text = child.text
                     if text:
                         parts.append(text)
-                    if tag == "a":
-                        href = child.get("href")
-                        if href:
-                            ob.links.append((href, flat(text) if text else ""))
+                    children = iter(child)
+                    break
+                text = child.text
+                if text:
+                    parts.append(text)
+                href = child.get("href")
+                if href:
+                    ob.links.append((href, flat(text) if text else ""))
+            elif kind == _K_IMG:
+                src = child.get("src") or child.get("data-src")
+                if src:
+                    ob.images.append(src)
+                    parts.append(IMG)
+            elif kind == _K_BR:
+                parts.append(BR)
             tail = child.tail
             if tail:
                 parts.append(tail)
