@@ -19,6 +19,7 @@ from stdcrawl.extract.layout import parse_html
 from stdcrawl.extract.normalize import BEIJING, clean_text, normalize_article, parse_timestamp, word_count
 from stdcrawl.extract.page import response_text
 from stdcrawl.extract.page_regions import flat
+from stdcrawl.extract.pagecheck import garbled
 from stdcrawl.extract.site import STDAILY_ENGLISH, join_url
 from tests.testsite_profile import TESTSITE
 
@@ -159,3 +160,10 @@ def test_the_text_read_at_once_is_scrapys_text(body, content_type, utf8):
     text, is_utf8 = response_text(response, response.encoding)
     assert text == HtmlResponse(response.url, body=body, headers={"Content-Type": content_type}).text
     assert is_utf8 is utf8
+
+
+@pytest.mark.parametrize("text", [
+    "<p>clean text</p>", "<p>\x01\x02\x03\x04\x05 junk</p>" * 3, "<p>科技 \x07\x08</p>" * 5, "\ufffd" * 10, "",
+])
+def test_garbled_counts_the_same_from_the_pages_own_bytes(text):
+    assert garbled(text, text.encode("utf-8")) == garbled(text)

@@ -57,7 +57,7 @@ def raw_article(text: str, body: bytes, url: str, selector: Selector | None = No
     raw["not_an_article"] = not_an_article(loader.blocks, raw, profile, loader.page_title)
     raw["encoding_recovered"] = recovered is not None
     raw["charset_from_page"] = False
-    raw["garbled"] = garbled(text)
+    raw["garbled"] = garbled(text, body if utf8 else None)
     raw["fetched_at"] = utc_now()
     return raw
 
