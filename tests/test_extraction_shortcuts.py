@@ -6,6 +6,7 @@ checked against the plain call it stands for, on ordinary and awkward input.
 
 import codecs
 import itertools
+import pickle
 import re
 from datetime import datetime
 from urllib.parse import urljoin
@@ -167,3 +168,14 @@ def test_the_text_read_at_once_is_scrapys_text(body, content_type, utf8):
 ])
 def test_garbled_counts_the_same_from_the_pages_own_bytes(text):
     assert garbled(text, text.encode("utf-8")) == garbled(text)
+
+
+def test_a_profile_in_use_still_goes_to_worker_processes():
+    """reparse sends the profile to spawned workers by pickle, after this process has read pages with it."""
+    for profile in (STDAILY_ENGLISH, TESTSITE):
+        profile.is_credit("A satellite. (PHOTO: VCG)")
+        profile.source_hint("Source: x")
+        copy = pickle.loads(pickle.dumps(profile))
+        assert copy.is_credit("A satellite. (PHOTO: VCG)") == profile.is_credit("A satellite. (PHOTO: VCG)")
+        assert copy.article_ref("/web/English/2024-05/04/content_1904663.html") == \
+            profile.article_ref("/web/English/2024-05/04/content_1904663.html")
