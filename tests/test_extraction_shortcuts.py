@@ -6,18 +6,21 @@ checked against the plain call it stands for, on ordinary and awkward input.
 
 import codecs
 import itertools
+import pickle
 import re
 from datetime import datetime
 from urllib.parse import urljoin
 
 import pytest
 from lxml import etree
+from scrapy.http import HtmlResponse
 
 from stdcrawl.extract import site
 from stdcrawl.extract.layout import parse_html
 from stdcrawl.extract.normalize import BEIJING, clean_text, normalize_article, parse_timestamp, word_count
-from stdcrawl.extract.page import utf8_text
+from stdcrawl.extract.page import response_text
 from stdcrawl.extract.page_regions import flat
+from stdcrawl.extract.pagecheck import garbled
 from stdcrawl.extract.site import STDAILY_ENGLISH, join_url
 from tests.testsite_profile import TESTSITE
 
@@ -141,15 +144,38 @@ def test_a_utf8_page_parsed_from_its_bytes_is_the_page_parsed_from_its_text(page
     assert etree.tostring(parse_html(page, None, body)) == etree.tostring(parse_html(page))
 
 
-@pytest.mark.parametrize("body, encoding, expected", [
-    ("Plain <p>text</p>".encode(), "utf-8", True),
-    ("Plain <p>text</p>".encode(), "UTF8", True),
-    ("Plain <p>text</p>".encode(), "cp1252", False),
-    ("Plain <p>text</p>".encode(), None, False),
-    ("Plain <p>text</p>".encode(), "no-such-codec", False),
-    (codecs.BOM_UTF8 + "<p>bom</p>".encode(), "utf-8", False),
-    (b"<p>bad \xff byte</p>", "utf-8", False),
+@pytest.mark.parametrize("body, content_type, utf8", [
+    ("Plain <p>text</p>".encode(), "text/html; charset=utf-8", True),
+    ("Plain <p>科技</p>".encode(), "text/html; charset=UTF8", True),
+    ("Plain <p>café</p>".encode("cp1252"), "text/html; charset=cp1252", False),
+    ("<meta charset='utf-8'><p>科技</p>".encode(), "text/html", True),
+    ("<p>no charset anywhere</p>".encode(), "text/html", False),
+    (codecs.BOM_UTF8 + "<p>bom</p>".encode(), "text/html; charset=utf-8", False),
+    (codecs.BOM_UTF16_LE + "<p>utf-16</p>".encode("utf-16-le"), "text/html; charset=utf-8", False),
+    (b"<p>bad \xff byte</p>", "text/html; charset=utf-8", False),
+    ("<p>a real \ufffd</p>".encode(), "text/html; charset=utf-8", False),
 ])
-def test_only_text_that_is_its_bodys_utf8_takes_the_bytes_path(body, encoding, expected):
-    text = body.decode("utf-8", "replace").lstrip("\ufeff")
-    assert utf8_text(text, body, encoding) is expected
+def test_the_text_read_at_once_is_scrapys_text(body, content_type, utf8):
+    response = HtmlResponse("https://www.stdaily.com/web/English/2024-05/04/content_1.html", body=body,
+                            headers={"Content-Type": content_type})
+    text, is_utf8 = response_text(response, response.encoding)
+    assert text == HtmlResponse(response.url, body=body, headers={"Content-Type": content_type}).text
+    assert is_utf8 is utf8
+
+
+@pytest.mark.parametrize("text", [
+    "<p>clean text</p>", "<p>\x01\x02\x03\x04\x05 junk</p>" * 3, "<p>科技 \x07\x08</p>" * 5, "\ufffd" * 10, "",
+])
+def test_garbled_counts_the_same_from_the_pages_own_bytes(text):
+    assert garbled(text, text.encode("utf-8")) == garbled(text)
+
+
+def test_a_profile_in_use_still_goes_to_worker_processes():
+    """reparse sends the profile to spawned workers by pickle, after this process has read pages with it."""
+    for profile in (STDAILY_ENGLISH, TESTSITE):
+        profile.is_credit("A satellite. (PHOTO: VCG)")
+        profile.source_hint("Source: x")
+        copy = pickle.loads(pickle.dumps(profile))
+        assert copy.is_credit("A satellite. (PHOTO: VCG)") == profile.is_credit("A satellite. (PHOTO: VCG)")
+        assert copy.article_ref("/web/English/2024-05/04/content_1904663.html") == \
+            profile.article_ref("/web/English/2024-05/04/content_1904663.html")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import codecs
 
 from parsel import Selector
+from w3lib.encoding import read_bom
 
 from stdcrawl import EXTRACTOR_VERSION
 from stdcrawl.extract import site
@@ -56,7 +57,7 @@ def raw_article(text: str, body: bytes, url: str, selector: Selector | None = No
     raw["not_an_article"] = not_an_article(loader.blocks, raw, profile, loader.page_title)
     raw["encoding_recovered"] = recovered is not None
     raw["charset_from_page"] = False
-    raw["garbled"] = garbled(text)
+    raw["garbled"] = garbled(text, body if utf8 else None)
     raw["fetched_at"] = utc_now()
     return raw
 
@@ -75,20 +76,31 @@ def raw_from_response(response, profile: SiteProfile = STDAILY_ENGLISH) -> RawAr
     encoding = getattr(response, "encoding", None)
     by_page = declared_text(response.body, content_type, encoding)
     if by_page is None:
-        text = response.text
-        return raw_article(text, response.body, response.url, None, profile, utf8_text(text, response.body, encoding))
+        text, utf8 = response_text(response, encoding)
+        return raw_article(text, response.body, response.url, None, profile, utf8)
     raw = raw_article(by_page, response.body, response.url, None, profile)
     raw["charset_from_page"] = True
     return raw
 
 
-def utf8_text(text: str, body: bytes, encoding: str | None) -> bool:
-    """Is `text` the body read as UTF-8 with nothing replaced (how a Scrapy
-    response decodes a UTF-8 page without a byte order mark)?"""
-    if not encoding or body[:3] == codecs.BOM_UTF8 or "\ufffd" in text:
-        return False
+def response_text(response, encoding: str | None) -> tuple[str, bool]:
+    """The response's text, and whether it is its body's UTF-8 with nothing
+    replaced (so the body can be parsed as it is).
+
+    A UTF-8 page without a byte order mark is what Scrapy's `text` gives
+    (w3lib's `html_to_unicode`: the bytes decoded, errors replaced), decoded
+    here at once: `text` runs its detection again, ≈ 10 µs a page.
+    """
+    body = response.body
+    if _is_utf8(encoding) and read_bom(body)[0] is None:
+        text = body.decode("utf-8", "replace")
+        return text, "\ufffd" not in text
+    return response.text, False
+
+
+def _is_utf8(encoding: str | None) -> bool:
     try:
-        return codecs.lookup(encoding).name == "utf-8"
+        return bool(encoding) and codecs.lookup(encoding).name == "utf-8"
     except LookupError:
         return False
 
