@@ -272,3 +272,15 @@ def test_the_per_step_bench_times_every_step_of_every_capture(db):
                                             "and status = 200 and payload_length > 0"))
     assert all(steps[s] > 0 for s in ("read", "decode", "extract", "stored", "compare", "whole"))
     assert steps["outside_extraction"] == pytest.approx(steps["whole"] - steps["extract"], abs=1e-3)
+
+
+def test_the_last_tasks_shrink_so_the_workers_finish_together():
+    sizes = reparse_jobs.chunk_sizes(3000, 2)
+    taken = []
+    while sum(taken) < 3000:
+        taken.append(next(sizes))
+    assert taken[0] == reparse_jobs.CHUNK and taken[-1] == reparse_jobs.MIN_CHUNK
+    assert taken == sorted(taken, reverse=True)  # never larger again once shrinking
+    assert sum(taken) - 3000 < reparse_jobs.MIN_CHUNK
+    unknown = reparse_jobs.chunk_sizes(None, 2)
+    assert [next(unknown) for _ in range(5)] == [reparse_jobs.CHUNK] * 5

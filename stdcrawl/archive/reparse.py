@@ -155,11 +155,13 @@ def reparse(db_path: str | Path, since: str | None = None, article_id: str | Non
                 _reparse_problems(archive, db_path, report, profile)
             else:
                 archive.protect_better = False  # the operator applies this extractor on purpose
+                total = None
                 if jobs > 1:
-                    jobs = max(1, min(jobs, count_captures(archive, since_iso, article_id) // max(min_per_job, 1)))
+                    total = count_captures(archive, since_iso, article_id)
+                    jobs = max(1, min(jobs, total // max(min_per_job, 1)))
                 report.jobs = jobs
                 captures = iter_captures(archive, since_iso, article_id)
-                _run(archive, extracted(captures, db_path, dry_run, jobs, profile), report, profile)
+                _run(archive, extracted(captures, db_path, dry_run, jobs, profile, total=total), report, profile)
     finally:
         if lock:
             lock.release()

@@ -27,8 +27,12 @@ from stdcrawl.extract.site import STDAILY_ENGLISH, SiteProfile
 
 #: Capture rows per SELECT.
 SELECT_BATCH = 500
-#: Captures per task sent to a worker: large enough to amortize the pickling.
+#: Captures per task sent to a worker: large enough to amortize the pickling
+#: and the pool's messages (≈ 1 ms a task in the writing process).
 CHUNK = 128
+#: The smallest task at the end of a run, when chunks shrink so that the
+#: workers finish together (`chunk_sizes`).
+MIN_CHUNK = 16
 #: Chunks in flight per worker: keeps every worker busy, bounds memory.
 IN_FLIGHT_PER_JOB = 3
 #: Below this many captures per worker, starting processes costs more than it saves.
@@ -168,10 +172,26 @@ def start_context():
     return multiprocessing.get_context("spawn")
 
 
+def chunk_sizes(total: int | None, jobs: int) -> Iterator[int]:
+    """Sizes of the tasks for `total` captures over `jobs` workers: `CHUNK`
+    while much is left, then a shrinking share of what is left (down to
+    `MIN_CHUNK`), so no worker is still busy with a whole chunk when the
+    others have finished. Without a total: `CHUNK` throughout."""
+    left = total
+    while True:
+        if left is None:
+            yield CHUNK
+            continue
+        size = max(MIN_CHUNK, min(CHUNK, left // (2 * jobs)))
+        left = max(0, left - size)
+        yield size
+
+
 def extracted(captures: Iterable[dict], db_path: str | Path, dry_run: bool, jobs: int,
-              profile: SiteProfile = STDAILY_ENGLISH, rewrite: bool = False) -> Iterator[dict]:
+              profile: SiteProfile = STDAILY_ENGLISH, rewrite: bool = False, total: int | None = None) -> Iterator[dict]:
     """`CaptureExtractor.extract` of every capture (pages read as `profile`'s), in order, over `jobs` processes;
-    `rewrite`: hand back unchanged articles too (to be written again)."""
+    `rewrite`: hand back unchanged articles too (to be written again); `total`: how many
+    captures there are, when known (the last tasks are then smaller)."""
     if jobs <= 1:
         extractor = CaptureExtractor(db_path, dry_run, profile, rewrite)
         try:
@@ -184,7 +204,8 @@ def extracted(captures: Iterable[dict], db_path: str | Path, dry_run: bool, jobs
     with start_context().Pool(jobs, initializer=_start_worker, initargs=(str(db_path), dry_run, profile, rewrite)) as pool:
         pending: deque = deque()
         captures = iter(captures)
-        while chunk := list(islice(captures, CHUNK)):
+        sizes = chunk_sizes(total, jobs)
+        while chunk := list(islice(captures, next(sizes))):
             pending.append(pool.apply_async(_extract_chunk, (chunk,)))
             if len(pending) >= IN_FLIGHT_PER_JOB * jobs:
                 yield from pending.popleft().get()
