@@ -306,9 +306,8 @@ def article_from_capture(cap: dict, response, profile: SiteProfile = STDAILY_ENG
     """The normalized article of a captured page, or the reason there is none."""
     if not isinstance(response, TextResponse):
         return None, "not_html"
-    raw = raw_from_response(response, profile)
+    raw = raw_from_response(response, profile, cap["fetched_at"])
     raw["section_hint"] = cap["section_hint"] or ""
-    raw["fetched_at"] = cap["fetched_at"]
     article, reason = article_from_raw(raw, profile)
     return (None, reason) if reason else (article, None)
 

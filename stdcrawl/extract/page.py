@@ -35,14 +35,15 @@ class NotAnArticle(ValueError):
 
 
 def raw_article(text: str, body: bytes, url: str, selector: Selector | None = None,
-                profile: SiteProfile = STDAILY_ENGLISH, utf8: bool = False) -> RawArticle:
+                profile: SiteProfile = STDAILY_ENGLISH, utf8: bool = False, fetched_at: str | None = None) -> RawArticle:
     """The loader's raw fields of an article page (wrong encodings recovered),
     with `not_an_article`: why the page is no article (page_kind.py), or None.
 
     `selector`: the page already parsed, so it is not parsed twice; without
     one the page is parsed into a plain lxml tree (`layout.parse_html`, the
-    faster walk). `utf8`: the text is the body's UTF-8 (`utf8_text`), so the
-    body is parsed as it is.
+    faster walk). `utf8`: the text is the body's UTF-8 (`response_text`), so the
+    body is parsed as it is. `fetched_at`: when the page was fetched (now, from
+    the clock, when not given).
     """
     recovered = recover_encoding(text, body, profile.encoding_fallback)
     if recovered is not None:
@@ -58,11 +59,11 @@ def raw_article(text: str, body: bytes, url: str, selector: Selector | None = No
     raw["encoding_recovered"] = recovered is not None
     raw["charset_from_page"] = False
     raw["garbled"] = garbled(text, body if utf8 else None)
-    raw["fetched_at"] = utc_now()
+    raw["fetched_at"] = fetched_at or utc_now()
     return raw
 
 
-def raw_from_response(response, profile: SiteProfile = STDAILY_ENGLISH) -> RawArticle:
+def raw_from_response(response, profile: SiteProfile = STDAILY_ENGLISH, fetched_at: str | None = None) -> RawArticle:
     """`raw_article` of a Scrapy text response (anything with text, body and
     url; headers and encoding when it has them). A charset header that
     contradicts the page's own declaration yields to it (`charset_from_page`).
@@ -77,8 +78,8 @@ def raw_from_response(response, profile: SiteProfile = STDAILY_ENGLISH) -> RawAr
     by_page = declared_text(response.body, content_type, encoding)
     if by_page is None:
         text, utf8 = response_text(response, encoding)
-        return raw_article(text, response.body, response.url, None, profile, utf8)
-    raw = raw_article(by_page, response.body, response.url, None, profile)
+        return raw_article(text, response.body, response.url, None, profile, utf8, fetched_at)
+    raw = raw_article(by_page, response.body, response.url, None, profile, fetched_at=fetched_at)
     raw["charset_from_page"] = True
     return raw
 
