@@ -10,8 +10,6 @@ fields however it arrives.
 
 from __future__ import annotations
 
-import codecs
-
 from parsel import Selector
 from w3lib.encoding import read_bom
 
@@ -24,7 +22,7 @@ from stdcrawl.extract.layout import parse_html
 from stdcrawl.extract.loaders import ArticleLoader, recover_encoding
 from stdcrawl.extract.normalize import normalize_article, utc_now
 from stdcrawl.extract.page_kind import not_an_article
-from stdcrawl.extract.pagecheck import declared_text, garbled
+from stdcrawl.extract.pagecheck import codec_name, declared_text, garbled
 from stdcrawl.extract.signature import template_signature
 from stdcrawl.extract.site import STDAILY_ENGLISH, SiteProfile
 from stdcrawl.extract.validate import validate_article
@@ -100,10 +98,7 @@ def response_text(response, encoding: str | None) -> tuple[str, bool]:
 
 
 def _is_utf8(encoding: str | None) -> bool:
-    try:
-        return bool(encoding) and codecs.lookup(encoding).name == "utf-8"
-    except LookupError:
-        return False
+    return codec_name(encoding) == "utf-8"
 
 
 def article_from_raw(raw: RawArticle, profile: SiteProfile = STDAILY_ENGLISH) -> tuple[dict, str | None]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from functools import lru_cache
 
 from w3lib.encoding import html_body_declared_encoding, html_to_unicode, http_content_type_encoding
 
@@ -38,11 +39,19 @@ def body_problem(body: bytes, profile: SiteProfile = STDAILY_ENGLISH) -> str | N
     return None
 
 
-def _codec(name: str | None) -> str | None:
+@lru_cache(maxsize=256)
+def codec_name(name: str | None) -> str | None:
+    """The codec's own name for an encoding label (None when Python has no such codec)."""
     try:
         return codecs.lookup(name).name if name else None
     except LookupError:
         return None
+
+
+@lru_cache(maxsize=256)
+def _header_codec(content_type: str) -> str | None:
+    """The codec a Content-Type names (a site sends a handful of them)."""
+    return codec_name(http_content_type_encoding(content_type))
 
 
 def declared_text(body: bytes, content_type: str | None, used_encoding: str | None) -> str | None:
@@ -50,11 +59,11 @@ def declared_text(body: bytes, content_type: str | None, used_encoding: str | No
     Content-Type header names another charset (the one `used_encoding` was
     read with) and the page's declaration reads the bytes cleanly; None when
     header and page agree (or the page's charset does not fit)."""
-    header = _codec(http_content_type_encoding(content_type or ""))
+    header = _header_codec(content_type or "")
     if not header:  # nothing to contradict: the page's own declaration was read
         return None
-    declared = _codec(html_body_declared_encoding(body))
-    if not declared or header == declared or _codec(used_encoding) == declared:
+    declared = codec_name(html_body_declared_encoding(body))
+    if not declared or header == declared or codec_name(used_encoding) == declared:
         return None
     try:
         body.decode(declared)
