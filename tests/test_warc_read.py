@@ -24,7 +24,13 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
 from stdcrawl.archive import warc_record
-from stdcrawl.archive.reparse import decode_body, response_from_capture
+from stdcrawl.archive.reparse import (
+    CapturedPage,
+    article_from_capture,
+    decode_body,
+    page_from_capture,
+    response_from_capture,
+)
 from stdcrawl.archive.warc import (
     RENAMED_TRANSFER_ENCODING, Exchange, Original, StoredRecord, WarcReader, WarcWriter, payload_digest,
 )
@@ -300,3 +306,30 @@ def test_a_gzip_body_decodes_as_scrapys_gunzip_decodes_it(case):
         return
     assert decode_body(body, "gzip") == (want, [])
     assert decode_body(body, "x-gzip") == (want, [])
+
+
+GBK_PAGE = ("<html><head><meta charset='gbk'><title>科技日报</title></head><body><h1>科技日报</h1>"
+            "<p>Source: 科技日报 | 2024-05-16 10:00:00 | Author: 李明</p><p>" + "新闻 " * 50 + "</p></body></html>")
+
+
+@pytest.mark.parametrize("content_type, body, fast", [
+    (b"text/html; charset=utf-8", PAGE, True),
+    (b"text/html; charset=UTF8", PAGE, True),
+    (b"text/html; charset=gbk", GBK_PAGE.encode("gbk"), True),
+    (b"text/html; charset=utf-8", GBK_PAGE.encode("gbk"), True),  # a lying header: the page's own charset wins
+    (b"text/html", GBK_PAGE.encode("gbk"), False),  # the charset is the body's: Scrapy's response reads it
+    (b"text/html; charset=utf-8", b"\xef\xbb\xbf" + PAGE, False),  # a byte order mark decides
+    (b"text/html; charset=no-such-charset", PAGE, False),
+    (b"application/json; charset=utf-8", b'{"a": 1}', False),
+])
+def test_a_page_read_without_scrapys_response_extracts_as_the_response_does(tmp_path, content_type, body, fast):
+    head = [b"HTTP/1.1 200 OK", b"Content-Type: " + content_type]
+    name, (offset,) = write(tmp_path, warc_record_bytes(head, body))
+    cap = capture(name, offset, body, capture_id=1, crawl_id=1, section_hint="", fetched_at="2026-01-05T03:04:05+00:00")
+    with WarcReader(tmp_path) as reader:
+        page, response = page_from_capture(cap, reader), response_from_capture(cap, reader)
+    assert isinstance(page, CapturedPage) is fast
+    if fast:
+        assert (page.url, page.body, page.encoding, page.text) == (response.url, response.body, response.encoding,
+                                                                     response.text)
+    assert article_from_capture(cap, page) == article_from_capture(cap, response)

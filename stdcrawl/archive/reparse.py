@@ -25,8 +25,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from scrapy.http import Headers, Response, TextResponse
+from scrapy.http import Headers, HtmlResponse, Response, TextResponse
 from scrapy.responsetypes import responsetypes
+from w3lib.encoding import html_to_unicode, http_content_type_encoding, read_bom
 
 from stdcrawl.archive import dbfile
 from stdcrawl.archive.dedupe import Deduper
@@ -263,6 +264,47 @@ def response_from_capture(cap: dict, reader: WarcReader) -> TextResponse:
     over (one normalization, not two), and its class is the one
     `responsetypes.from_args` gives.
     """
+    headers, body = _captured(cap, reader)
+    return _response_class(headers, cap["url"], body)(url=cap["url"], status=cap["status"], headers=headers, body=body)
+
+
+@dataclass(slots=True)
+class CapturedPage:
+    """An HTML page read back from its capture, as extraction reads a response
+    (`raw_from_response`: url, body, headers, encoding, text), without
+    building Scrapy's response: made only where that response's encoding is
+    plainly the Content-Type's charset (`page_from_capture`)."""
+
+    url: str
+    body: bytes
+    headers: dict[str, str]
+    encoding: str
+
+    @property
+    def text(self) -> str:
+        return html_to_unicode(f"charset={self.encoding}", self.body)[1]
+
+
+def page_from_capture(cap: dict, reader: WarcReader) -> TextResponse | CapturedPage:
+    """The page of a capture as extraction reads it: `response_from_capture`'s
+    response, or, for an HTML page whose Content-Type names a charset Python
+    knows and whose body has no byte order mark (what the site sends), a
+    `CapturedPage` with the same URL, body, Content-Type and encoding (≈ 20 µs
+    less a capture: building the response and its headers)."""
+    headers, body = _captured(cap, reader)
+    cls = _response_class(headers, cap["url"], body)
+    content_type = headers.get(b"Content-Type")
+    if cls is HtmlResponse and content_type and read_bom(body)[0] is None:
+        value = content_type[-1].decode("latin-1")  # the last, as `Headers.get` gives it
+        encoding = http_content_type_encoding(value)
+        if encoding:
+            return CapturedPage(cap["url"], body, {"Content-Type": value}, encoding)
+    return cls(url=cap["url"], status=cap["status"], headers=headers, body=body)
+
+
+def _captured(cap: dict, reader: WarcReader) -> tuple[dict[bytes, list[bytes]], bytes]:
+    """A capture's headers (as `Headers` would gather them, Content-Encoding
+    undone) and its decoded body; raises ValueError or OSError when unreadable."""
     record = reader.read(cap["warc_file"], cap["warc_offset"])
     if cap["record_type"] == "revisit":
         payload = reader.read(cap["payload_file"], cap["payload_offset"]).payload
@@ -283,7 +325,7 @@ def response_from_capture(cap: dict, reader: WarcReader) -> TextResponse:
         headers[b"Content-Encoding"] = [",".join(left).encode("latin-1")]
     elif encoding:
         del headers[b"Content-Encoding"]
-    return _response_class(headers, cap["url"], body)(url=cap["url"], status=cap["status"], headers=headers, body=body)
+    return headers, body
 
 
 def _response_class(headers: dict[bytes, list[bytes]], url: str, body: bytes) -> type[Response]:
@@ -304,7 +346,7 @@ def _class_of_content_type(content_type: bytes) -> type[Response]:
 
 def article_from_capture(cap: dict, response, profile: SiteProfile = STDAILY_ENGLISH) -> tuple[dict | None, str | None]:
     """The normalized article of a captured page, or the reason there is none."""
-    if not isinstance(response, TextResponse):
+    if not isinstance(response, (TextResponse, CapturedPage)):
         return None, "not_html"
     raw = raw_from_response(response, profile, cap["fetched_at"])
     raw["section_hint"] = cap["section_hint"] or ""
