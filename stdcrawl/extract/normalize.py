@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
+from urllib.parse import urlsplit
 
 from stdcrawl.clock import get_clock
 from stdcrawl.extract import site
@@ -245,7 +246,7 @@ def normalize_article(raw: dict, profile: SiteProfile = STDAILY_ENGLISH) -> dict
     """
     notes: set[str] = set()
     url = raw["url"]
-    local = site.urlsplit(url).netloc
+    local = urlsplit(url).netloc
     lost = profile.lost_characters
     tz = profile.timezone
 
