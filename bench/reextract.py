@@ -48,7 +48,7 @@ def _read_and_parse(base: Path, captures: list[dict]) -> float:
     import lxml.html
     from warcio.archiveiterator import ArchiveIterator
 
-    from stdcrawl.archive.reparse import decode_body
+    from stdcrawl.archive.pages import decode_body
 
     wanted: dict[str, set[str]] = defaultdict(set)
     for cap in captures:
