@@ -3,7 +3,8 @@
 On an existing archive (and its WARC files), in this one process and without
 a profiler: each article's latest capture goes through the steps of
 `CaptureExtractor.extract` one at a time, each step timed on its own —
-reading the record(s), undoing the Content-Encoding, building the response,
+reading the record(s), undoing the Content-Encoding, building the page
+(`page_from_capture`, as a worker does),
 extracting (for scale), fetching the stored article (one at a time here;
 a worker fetches a chunk's at once), and the comparison
 (`keep_inferred_section`, `diff_article`, `fingerprint`) — then the whole
@@ -19,6 +20,7 @@ from pathlib import Path
 
 def measure(db: Path, rounds: int = 3) -> dict:
     from stdcrawl.archive import reparse as rp
+    from stdcrawl.archive.pages import decode_body, page_from_capture
     from stdcrawl.archive.reparse_jobs import CaptureExtractor, iter_captures
     from stdcrawl.archive.store import fingerprint, keep_inferred_section
 
@@ -35,9 +37,9 @@ def measure(db: Path, rounds: int = 3) -> dict:
                 if cap["record_type"] == "revisit":
                     ex.reader.read(cap["payload_file"], cap["payload_offset"])
                 t1 = clock()
-                rp.decode_body(record.payload, record.header("Content-Encoding"))
+                decode_body(record.payload, record.header("Content-Encoding"))
                 t2 = clock()
-                response = rp.response_from_capture(cap, ex.reader)
+                response = page_from_capture(cap, ex.reader)
                 t3 = clock()
                 article, reason = rp.article_from_capture(cap, response, ex.profile)
                 t4 = clock()
@@ -55,7 +57,7 @@ def measure(db: Path, rounds: int = 3) -> dict:
                 t7 = clock()
                 spent["read"] += t1 - t0
                 spent["decode"] += t2 - t1
-                spent["response"] += (t3 - t2) - (t1 - t0) - (t2 - t1)  # the rest of response_from_capture
+                spent["response"] += (t3 - t2) - (t1 - t0) - (t2 - t1)  # the rest of page_from_capture
                 spent["extract"] += t4 - t3
                 spent["stored"] += t5 - t4
                 spent["compare"] += t6 - t5

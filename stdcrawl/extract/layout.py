@@ -118,17 +118,19 @@ def text_layout(root: etree._Element, profile: SiteProfile = STDAILY_ENGLISH) ->
     centered_style, caption_class = profile.centered_style.search, profile.caption_class.search
     append_block = blocks.append
 
-    def look(ob: _Open) -> tuple[bool, bool]:
-        el, tag = ob.el, ob.tag
+    def look_of(el, tag: str) -> tuple[bool, bool]:
+        """(centered, caption-ish) of a block element."""
         if not el.keys():  # most blocks (menu and list items) carry no attribute at all
-            ob.look = (tag == "center", tag == "figcaption")
-            return ob.look
+            return tag == "center", tag == "figcaption"
         style = el.get("style")
         cls = el.get("class")
-        ob.look = (
+        return (
             bool(style and centered_style(style)) or el.get("align") == "center" or tag == "center",
             tag == "figcaption" or bool(cls and caption_class(cls)),
         )
+
+    def look(ob: _Open) -> tuple[bool, bool]:
+        ob.look = look_of(ob.el, ob.tag)
         return ob.look
 
     def flush(ob: _Open, parts: list[str]) -> None:
@@ -231,11 +233,7 @@ def text_layout(root: etree._Element, profile: SiteProfile = STDAILY_ENGLISH) ->
                     else:
                         text = flat(text)
                         if text:
-                            if child.keys():
-                                centered, captionish = look(_Open(child, tag))
-                            else:
-                                centered, captionish = tag == "center", tag == "figcaption"
-                            append_block(Block(text, tag, centered, captionish, [], [], child))
+                            append_block(Block(text, tag, *look_of(child, tag), [], [], child))
             elif kind == _K_A:
                 if len(child):
                     stack.append((children, child, ob, parts, _LINK, len(parts)))

@@ -33,30 +33,31 @@ class NotAnArticle(ValueError):
 
 
 def raw_article(text: str, body: bytes, url: str, selector: Selector | None = None,
-                profile: SiteProfile = STDAILY_ENGLISH, utf8: bool = False, fetched_at: str | None = None) -> RawArticle:
+                profile: SiteProfile = STDAILY_ENGLISH, body_is_utf8: bool = False,
+                fetched_at: str | None = None) -> RawArticle:
     """The loader's raw fields of an article page (wrong encodings recovered),
     with `not_an_article`: why the page is no article (page_kind.py), or None.
 
     `selector`: the page already parsed, so it is not parsed twice; without
     one the page is parsed into a plain lxml tree (`layout.parse_html`, the
-    faster walk). `utf8`: the text is the body's UTF-8 (`response_text`), so the
-    body is parsed as it is. `fetched_at`: when the page was fetched (now, from
+    faster walk). `body_is_utf8`: the text is the body read as UTF-8
+    (`response_text`), so the body is parsed as it is. `fetched_at`: when the page was fetched (now, from
     the clock, when not given).
     """
     recovered = recover_encoding(text, body, profile.encoding_fallback)
     if recovered is not None:
         selector = None
         text = recovered
-        utf8 = False
+        body_is_utf8 = False
     if selector is None:
-        selector = parse_html(text, url, body if utf8 else None)
+        selector = parse_html(text, url, body if body_is_utf8 else None)
     loader = ArticleLoader(selector, url, profile)
     raw = loader.load()
     raw["template"] = template_signature(loader.anchors)
     raw["not_an_article"] = not_an_article(loader.blocks, raw, profile, loader.page_title)
     raw["encoding_recovered"] = recovered is not None
     raw["charset_from_page"] = False
-    raw["garbled"] = garbled(text, body if utf8 else None)
+    raw["garbled"] = garbled(text, body if body_is_utf8 else None)
     raw["fetched_at"] = fetched_at or utc_now()
     return raw
 
@@ -75,8 +76,8 @@ def raw_from_response(response, profile: SiteProfile = STDAILY_ENGLISH, fetched_
     encoding = getattr(response, "encoding", None)
     by_page = declared_text(response.body, content_type, encoding)
     if by_page is None:
-        text, utf8 = response_text(response, encoding)
-        return raw_article(text, response.body, response.url, None, profile, utf8, fetched_at)
+        text, body_is_utf8 = response_text(response, encoding)
+        return raw_article(text, response.body, response.url, None, profile, body_is_utf8, fetched_at)
     raw = raw_article(by_page, response.body, response.url, None, profile, fetched_at=fetched_at)
     raw["charset_from_page"] = True
     return raw
@@ -91,14 +92,10 @@ def response_text(response, encoding: str | None) -> tuple[str, bool]:
     here at once: `text` runs its detection again, ≈ 10 µs a page.
     """
     body = response.body
-    if _is_utf8(encoding) and read_bom(body)[0] is None:
+    if codec_name(encoding) == "utf-8" and read_bom(body)[0] is None:
         text = body.decode("utf-8", "replace")
         return text, "\ufffd" not in text
     return response.text, False
-
-
-def _is_utf8(encoding: str | None) -> bool:
-    return codec_name(encoding) == "utf-8"
 
 
 def article_from_raw(raw: RawArticle, profile: SiteProfile = STDAILY_ENGLISH) -> tuple[dict, str | None]:
